@@ -1,0 +1,223 @@
+//! Model checking: running a lesson's code under every interleaving of its threads.
+//!
+//! A real-thread test of a race is a lottery: the bad interleaving may not happen in a given run.
+//! A model checker ([shuttle]) instead runs the threads one step at a time and, run after run,
+//! tries every order of their steps (or a seeded sample of them), so that a lost update is found
+//! on every run on every machine, and a fix is shown correct for every schedule it explores.
+//!
+//! Shuttle can only switch threads where the code touches one of its own synchronisation types,
+//! so a lesson's code imports its types from a small facade: `std::sync` in the lesson's
+//! library, [`sync`] (below) in the lesson's `model` module, which compiles the very same source
+//! files a second time. The types in [`sync`] are shuttle's, wrapped to record each step
+//! (which thread read or wrote which value) so that a failing schedule can be printed as the
+//! lectures' table of reads and writes ([`trace_table`]).
+//!
+//! [shuttle]: https://docs.rs/shuttle
+
+use std::cell::RefCell;
+use std::fmt::Debug;
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+pub mod sync;
+
+/// One step of a traced execution: which thread did what, and the shared value it saw or left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The name of the thread that took the step.
+    pub thread: String,
+    /// What it did: `read`, `write`, `lock`, `unlock`, …
+    pub action: String,
+    /// The shared value it read, or the value it left.
+    pub value: String,
+}
+
+thread_local! {
+    // Shuttle runs every thread of an execution on the OS thread that called the checker, so one
+    // thread-local trace sees the steps of all of them, and parallel checks keep separate traces.
+    static TRACE: RefCell<Vec<Step>> = const { RefCell::new(Vec::new()) };
+}
+
+pub(crate) fn record(action: impl Into<String>, value: &impl Debug) {
+    let thread = shuttle::thread::current();
+    let step = Step {
+        thread: thread.name().unwrap_or("unnamed").to_string(),
+        action: action.into(),
+        value: format!("{value:?}"),
+    };
+    TRACE.with(|t| t.borrow_mut().push(step));
+}
+
+/// The steps of the current execution so far.
+pub fn trace() -> Vec<Step> {
+    TRACE.with(|t| t.borrow().clone())
+}
+
+/// The steps of the current execution as the lectures print a race: one column per thread,
+/// the shared value on the right.
+pub fn trace_table() -> String {
+    render(&trace())
+}
+
+fn render(steps: &[Step]) -> String {
+    let mut threads: Vec<&str> = Vec::new();
+    for step in steps {
+        if !threads.contains(&step.thread.as_str()) {
+            threads.push(&step.thread);
+        }
+    }
+    let mut table = Table::new();
+    let mut header = vec!["step".to_string()];
+    header.extend(threads.iter().map(|t| t.to_string()));
+    header.push("value".into());
+    table.load_style(UTF8_FULL_CONDENSED).set_header(header);
+    for (i, step) in steps.iter().enumerate() {
+        let mut row = vec![(i + 1).to_string()];
+        row.extend(threads.iter().map(|t| {
+            if *t == step.thread { step.action.clone() } else { String::new() }
+        }));
+        row.push(step.value.clone());
+        table.add_row(row);
+    }
+    table.to_string()
+}
+
+/// Fails the current execution: panics with `message` followed by the table of its steps.
+pub fn fail(message: impl std::fmt::Display) -> ! {
+    panic!("{message}\n\nThe schedule that went wrong:\n{}", trace_table())
+}
+
+fn config() -> shuttle::Config {
+    let mut config = shuttle::Config::new();
+    // Shuttle warns that it treats every atomic ordering as SeqCst; the lessons' races are not
+    // about orderings, so the warning would only be noise in a student's output.
+    config.silence_warnings = true;
+    config
+}
+
+fn traced(f: impl Fn() + Send + Sync + 'static) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        TRACE.with(|t| t.borrow_mut().clear());
+        f()
+    }
+}
+
+/// Runs `f` under every interleaving of the threads it spawns (depth-first, exhaustive), and
+/// returns how many schedules were explored. A panic in any schedule fails the check, after
+/// shuttle prints the failing schedule in a form that `shuttle::replay` accepts.
+///
+/// Keep `f` small (two or three threads, a few steps each): the number of schedules grows
+/// exponentially with the steps.
+pub fn check_every_interleaving(f: impl Fn() + Send + Sync + 'static) -> usize {
+    let scheduler = shuttle::scheduler::DfsScheduler::new(None, false);
+    shuttle::Runner::new(scheduler, config()).run(traced(f))
+}
+
+/// Runs `f` under `iterations` schedules drawn by the PCT algorithm from `seed`: the same seed
+/// explores the same schedules on every machine. For code whose threads may spin, where an
+/// exhaustive search would never end.
+pub fn check_sampled_interleavings(
+    seed: u64,
+    iterations: usize,
+    f: impl Fn() + Send + Sync + 'static,
+) -> usize {
+    let scheduler = shuttle::scheduler::PctScheduler::new_from_seed(seed, 3, iterations);
+    shuttle::Runner::new(scheduler, config()).run(traced(f))
+}
+
+/// Spawns a named thread inside a model-checked execution (names label the trace's columns).
+pub fn spawn<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> shuttle::thread::JoinHandle<T> {
+    shuttle::thread::Builder::new().name(name.to_string()).spawn(f).expect("spawn a model thread")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sync::atomic::{AtomicU64, Ordering};
+    use super::sync::Mutex;
+    use super::*;
+    use std::sync::Arc;
+
+    fn racy_increment(c: &AtomicU64) {
+        let v = c.load(Ordering::SeqCst);
+        c.store(v + 1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn finds_the_lost_update_and_prints_its_table() {
+        let result = std::panic::catch_unwind(|| {
+            check_every_interleaving(|| {
+                let c = Arc::new(AtomicU64::new(0));
+                let handles: Vec<_> = ["thread-1", "thread-2"]
+                    .into_iter()
+                    .map(|name| {
+                        let c = Arc::clone(&c);
+                        spawn(name, move || racy_increment(&c))
+                    })
+                    .collect();
+                handles.into_iter().for_each(|h| h.join().unwrap());
+                if c.load(Ordering::SeqCst) != 2 {
+                    fail("lost update");
+                }
+            })
+        });
+        let payload = result.expect_err("the lost update must be found");
+        let message = payload.downcast_ref::<String>().expect("a formatted message");
+        assert!(message.starts_with("lost update"), "{message}");
+        for word in ["thread-1", "thread-2", "read", "write", "value"] {
+            assert!(message.contains(word), "no {word:?} in:\n{message}");
+        }
+    }
+
+    #[test]
+    fn proves_fetch_add_for_every_schedule() {
+        let schedules = check_every_interleaving(|| {
+            let c = Arc::new(AtomicU64::new(0));
+            let handles: Vec<_> = (0..2)
+                .map(|i| {
+                    let c = Arc::clone(&c);
+                    spawn(&format!("t{i}"), move || c.fetch_add(1, Ordering::SeqCst))
+                })
+                .collect();
+            handles.into_iter().for_each(|h| {
+                h.join().unwrap();
+            });
+            assert_eq!(c.load(Ordering::SeqCst), 2);
+        });
+        assert!(schedules > 1, "explored {schedules} schedules");
+    }
+
+    #[test]
+    fn mutex_steps_are_traced_with_values() {
+        check_every_interleaving(|| {
+            let m = Mutex::new(10_000i64);
+            *m.lock().unwrap() += 2_000;
+            let steps = trace();
+            assert_eq!(steps.len(), 2);
+            assert_eq!((steps[0].action.as_str(), steps[0].value.as_str()), ("lock", "10000"));
+            assert_eq!((steps[1].action.as_str(), steps[1].value.as_str()), ("unlock", "12000"));
+        });
+    }
+
+    #[test]
+    fn sampled_search_is_repeatable() {
+        let run = || {
+            let found = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let seen = std::sync::Arc::clone(&found);
+            check_sampled_interleavings(7, 50, move || {
+                let c = Arc::new(AtomicU64::new(0));
+                let c2 = Arc::clone(&c);
+                let h = spawn("other", move || racy_increment(&c2));
+                racy_increment(&c);
+                h.join().unwrap();
+                if c.load(Ordering::SeqCst) != 2 {
+                    seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+            found.load(std::sync::atomic::Ordering::Relaxed)
+        };
+        assert_eq!(run(), run());
+    }
+}
