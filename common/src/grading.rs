@@ -31,7 +31,7 @@ pub fn with_deadline<T: Send + 'static>(
 ) -> T {
     let (tx, rx) = mpsc::channel();
     thread::Builder::new()
-        .name("deadline-watched".into())
+        .name("check".into())
         .spawn(move || {
             let _ = tx.send(f());
         })

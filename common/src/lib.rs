@@ -7,10 +7,12 @@
 //!   numbers printed the way people read them.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
+//! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
 
 pub mod grading;
+pub mod log;
 pub mod model;
 pub mod screen;
 pub mod timing;

@@ -1,1 +1,123 @@
-fn main() {}
+//! `cargo xtask`: the course's runner. Students check their lessons with it; instructors run the
+//! solutions' demos; maintainers verify the course and run CI.
+
+mod cargo;
+mod commands;
+mod course;
+mod grade;
+mod progress;
+mod report;
+mod sandbox;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use course::{Course, Variant};
+
+/// Exit code for a command that was used wrongly (an unknown lesson, say).
+const USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "The course runner: check lessons, run demos, verify the course.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Every lesson, its title, and how far you got.
+    List,
+    /// Grade a lesson: each check in its own process, with a time limit.
+    Check {
+        /// lesson-05, 05, 5 or producer-consumer.
+        lesson: String,
+        /// Grade the reference solution instead of your code.
+        #[arg(long)]
+        solution: bool,
+        /// Run every check N times and report how often each failed (races are a matter of odds).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        repeat: usize,
+        /// Print the results as JSON (one record per check) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a lesson's demo program; arguments after `--` go to the demo.
+    Run {
+        lesson: String,
+        /// Run the reference solution's demo.
+        #[arg(long)]
+        solution: bool,
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Show the next hint for a lesson.
+    Hint {
+        lesson: String,
+        /// Show every hint.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Prove that every solution passes and every untouched starter fails its checks.
+    Verify {
+        /// Only this lesson.
+        lesson: Option<String>,
+        /// Run every check N times.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        repeat: usize,
+    },
+    /// What CI runs: formatting, clippy, tests, verify.
+    Ci,
+}
+
+/// The course's root folder: `COURSE_ROOT` if set (the grader's own tests point it at fixture
+/// courses), else the workspace that holds this crate.
+fn course_root() -> PathBuf {
+    std::env::var_os("COURSE_ROOT").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+        PathBuf::from,
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if let Some(unknown) = error.downcast_ref::<course::UnknownLesson>() {
+                eprint!("error: {unknown}");
+                return ExitCode::from(USAGE);
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = course_root();
+    let root = root.canonicalize().unwrap_or(root);
+    let course = Course::load(&root)?;
+    sandbox::init()?;
+    let variant = |solution: bool| if solution { Variant::Solution } else { Variant::Starter };
+    match cli.command {
+        Cmd::List => Ok(commands::list::list(&course)),
+        Cmd::Check { lesson, solution, repeat, json } => {
+            let lesson = course.lookup(&lesson)?;
+            commands::check::check(&course, lesson, variant(solution), repeat.max(1), json)
+        }
+        Cmd::Run { lesson, solution, args } => {
+            let lesson = course.lookup(&lesson)?;
+            commands::run::run(&course, lesson, variant(solution), &args)
+        }
+        Cmd::Hint { lesson, all } => commands::hint::hint(&course, course.lookup(&lesson)?, all),
+        Cmd::Verify { lesson, repeat } => {
+            let only = lesson.map(|l| course.lookup(&l)).transpose()?;
+            commands::verify::verify(&course, only, repeat.max(1))
+        }
+        Cmd::Ci => commands::ci::ci(&course),
+    }
+}

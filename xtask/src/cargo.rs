@@ -1,0 +1,84 @@
+//! Building lessons with cargo: the checks binary of a package, and its demo.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// The profile checks and demos are built with (see the workspace's Cargo.toml).
+pub const PROFILE: &str = "grade";
+
+/// The cargo that runs us (so that `cargo +nightly xtask` stays on nightly), or `cargo`.
+pub fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+/// What building a lesson's checks produced.
+pub enum Build {
+    /// The test binary that holds the checks.
+    Checks(PathBuf),
+    /// Cargo reported errors (already shown to the user).
+    DoesNotCompile,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    #[serde(default)]
+    target: Option<Target>,
+    #[serde(default)]
+    executable: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+}
+
+/// Builds the `checks` test target of `package`, showing cargo's progress and errors on stderr.
+pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
+    let mut command = cargo(root);
+    command
+        .args(["test", "--no-run", "--profile", PROFILE, "--package", package, "--test", "checks"])
+        .args(["--message-format", "json-render-diagnostics"])
+        .stdout(Stdio::piped());
+    if quiet {
+        command.arg("--quiet");
+    }
+    let output = command.output().context("running cargo")?;
+    if !output.status.success() {
+        return Ok(Build::DoesNotCompile);
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines() {
+        let Ok(message) = serde_json::from_str::<Message>(line) else { continue };
+        if message.reason != "compiler-artifact" {
+            continue;
+        }
+        if let (Some(target), Some(executable)) = (message.target, message.executable) {
+            if target.name == "checks" && target.kind.iter().any(|k| k == "test") {
+                return Ok(Build::Checks(executable));
+            }
+        }
+    }
+    bail!("cargo built {package} but named no checks binary")
+}
+
+/// Runs `package`'s demo program with `args`, in the grading profile, and waits for it.
+pub fn run_demo(root: &Path, package: &str, args: &[String]) -> Result<ExitStatus> {
+    cargo(root)
+        .args(["run", "--quiet", "--profile", PROFILE, "--package", package, "--"])
+        .args(args)
+        .status()
+        .context("running cargo")
+}
+
+/// Runs a cargo command for `ci`, showing its output, and says whether it succeeded.
+pub fn run_step(root: &Path, args: &[&str]) -> Result<bool> {
+    let status = cargo(root).args(args).status().context("running cargo")?;
+    Ok(status.success())
+}

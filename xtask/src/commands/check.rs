@@ -1,0 +1,111 @@
+//! `cargo xtask check <lesson> [--solution] [--repeat N] [--json]`: grade a lesson.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use console::style;
+
+use crate::commands::hint;
+use crate::course::{Course, Lesson, Variant};
+use crate::grade::{self, CheckReport, Grade, Silent};
+use crate::progress::{LessonProgress, Progress};
+use crate::report::{JsonCheck, JsonLesson, Printer};
+
+/// Exit code when the user pressed Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
+
+pub fn check(
+    course: &Course,
+    lesson: &Lesson,
+    variant: Variant,
+    repeat: usize,
+    json: bool,
+) -> Result<ExitCode> {
+    let package = lesson.package(variant);
+    if !json {
+        let limit = lesson.time_limit(course, "").as_secs();
+        let runs = if repeat > 1 { format!(", {repeat} runs each") } else { String::new() };
+        println!(
+            "{} {} ({variant}): each check in its own process, limited to {limit} s{runs}",
+            style(&lesson.id).bold(),
+            lesson.title
+        );
+    }
+    let mut printer = Printer::new();
+    let progress: &mut dyn grade::Progress = if json { &mut Silent } else { &mut printer };
+    let result = grade::grade(course, lesson, &package, repeat, json, progress)?;
+    drop(printer);
+
+    let reports = match result {
+        Grade::DoesNotCompile => {
+            if json {
+                print_json(lesson, variant, false, &[]);
+            } else {
+                eprintln!(
+                    "\n{} does not compile yet: cargo's errors are above. Fix the first one, then check again.",
+                    lesson.id
+                );
+            }
+            record(course, lesson, variant, LessonProgress { passed: 0, total: 0, compile_error: true })?;
+            return Ok(ExitCode::FAILURE);
+        }
+        Grade::Interrupted(_) => {
+            eprintln!("\nInterrupted: the running check was killed, and nothing it started was left behind.");
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+        Grade::Checked(reports) => reports,
+    };
+
+    let total = reports.len();
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    record(course, lesson, variant, LessonProgress { passed, total, compile_error: false })?;
+    if json {
+        print_json(lesson, variant, true, &reports);
+    } else {
+        print_summary(course, lesson, variant, passed, total);
+    }
+    Ok(if passed == total { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn print_summary(course: &Course, lesson: &Lesson, variant: Variant, passed: usize, total: usize) {
+    println!();
+    if passed == total {
+        println!("{}", style(format!("All {total} checks of {} pass.", lesson.id)).green().bold());
+        if variant == Variant::Starter {
+            let next = course.lessons.iter().skip_while(|l| l.id != lesson.id).nth(1);
+            match next {
+                Some(next) => println!("Next: {} ({}): cargo xtask check {}", next.id, next.title, next.id),
+                None => println!("That was the last lesson. Well done."),
+            }
+        }
+    } else {
+        println!("{}", style(format!("{passed} of {total} checks of {} pass.", lesson.id)).bold());
+        if variant == Variant::Starter {
+            if let Some(first) = hint::first(lesson) {
+                println!("Hint: {first}");
+                println!("More hints: cargo xtask hint {}", lesson.id);
+            }
+        }
+    }
+}
+
+fn print_json(lesson: &Lesson, variant: Variant, compiled: bool, reports: &[CheckReport]) {
+    let record = JsonLesson {
+        lesson: lesson.id.clone(),
+        variant: variant.to_string(),
+        compiled,
+        passed: compiled && reports.iter().all(CheckReport::passed),
+        checks: reports.iter().map(JsonCheck::from_report).collect(),
+    };
+    println!("{}", serde_json::to_string_pretty(&record).expect("results serialise"));
+}
+
+/// Remembers the student's result (the solution's results are not the student's progress).
+fn record(course: &Course, lesson: &Lesson, variant: Variant, result: LessonProgress) -> Result<()> {
+    if variant != Variant::Starter {
+        return Ok(());
+    }
+    let mut progress = Progress::load(&course.root);
+    progress.lessons.insert(lesson.id.clone(), result);
+    progress.save(&course.root)
+}

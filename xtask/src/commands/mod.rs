@@ -1,0 +1,8 @@
+//! One module per `cargo xtask` command.
+
+pub mod check;
+pub mod ci;
+pub mod hint;
+pub mod list;
+pub mod run;
+pub mod verify;

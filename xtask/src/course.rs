@@ -1,0 +1,263 @@
+//! The course as `course.toml` describes it: the lessons in order, their folders, titles, hints
+//! and time limits, and the mutants that prove the checks catch the bugs they claim to catch.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The whole course, read from `course.toml` at the workspace root.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    /// Seconds a check may run before it is killed, unless its lesson says otherwise.
+    pub default_time_limit: u64,
+    #[serde(rename = "lesson")]
+    pub lessons: Vec<Lesson>,
+    #[serde(default, rename = "mutant")]
+    pub mutants: Vec<Mutant>,
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// `lesson-NN`: also the starter's package name.
+    pub id: String,
+    /// The folder under `lessons/` and `solutions/`, `NN-slug`.
+    pub dir: String,
+    pub title: String,
+    /// Seconds per check; the course's default if absent.
+    pub time_limit: Option<u64>,
+    /// Seconds for particular checks that need longer than the lesson's limit.
+    #[serde(default)]
+    pub check_time_limits: BTreeMap<String, u64>,
+    /// Checks that the untouched starter may pass: they guard something the starter already
+    /// does right. Every other check must fail on the starter (`verify` enforces it).
+    #[serde(default)]
+    pub starter_may_pass: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+/// A deliberately broken copy of a solution, and the checks that must catch it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutant {
+    pub lesson: String,
+    /// Its package name (the crate lives under `mutants/`).
+    pub package: String,
+    /// What is broken, in a few words.
+    pub bug: String,
+    pub must_fail: Vec<String>,
+}
+
+/// Which implementation of a lesson to build and grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// What the student edits, in `lessons/`.
+    Starter,
+    /// The reference implementation, in `solutions/`.
+    Solution,
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Variant::Starter => "starter",
+            Variant::Solution => "solution",
+        })
+    }
+}
+
+impl Course {
+    /// Reads `course.toml` from the course's root folder.
+    pub fn load(root: &Path) -> Result<Course> {
+        let path = root.join("course.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let mut course: Course =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        course.root = root.to_path_buf();
+        Ok(course)
+    }
+
+    /// Finds a lesson by `lesson-02`, `02`, `2`, `race-condition` or `02-race-condition`.
+    pub fn find(&self, query: &str) -> Option<&Lesson> {
+        let q = query.trim().to_lowercase();
+        let number = q.strip_prefix("lesson-").unwrap_or(&q);
+        self.lessons.iter().find(|l| {
+            l.id == q
+                || l.dir == q
+                || l.slug() == q
+                || number.parse::<u32>().ok().is_some_and(|n| Some(n) == l.number())
+        })
+    }
+
+    /// Finds a lesson, or explains which ids exist and which one was probably meant.
+    pub fn lookup(&self, query: &str) -> Result<&Lesson, UnknownLesson> {
+        self.find(query).ok_or_else(|| UnknownLesson {
+            query: query.to_string(),
+            closest: self.closest(query).map(|l| l.id.clone()),
+            known: self.lessons.iter().map(|l| format!("{}  {}", l.id, l.slug())).collect(),
+        })
+    }
+
+    fn closest(&self, query: &str) -> Option<&Lesson> {
+        let q = query.to_lowercase();
+        self.lessons
+            .iter()
+            .map(|l| {
+                let score = [l.id.as_str(), l.slug(), l.dir.as_str()]
+                    .iter()
+                    .map(|name| strsim::jaro_winkler(&q, name))
+                    .fold(0.0, f64::max);
+                (score, l)
+            })
+            .filter(|(score, _)| *score > 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, l)| l)
+    }
+
+    pub fn mutants_of<'a>(&'a self, lesson: &'a Lesson) -> impl Iterator<Item = &'a Mutant> {
+        self.mutants.iter().filter(move |m| m.lesson == lesson.id)
+    }
+}
+
+impl Lesson {
+    /// The number in the id: 2 for `lesson-02`.
+    pub fn number(&self) -> Option<u32> {
+        self.id.strip_prefix("lesson-")?.parse().ok()
+    }
+
+    /// The folder name without its number: `race-condition`.
+    pub fn slug(&self) -> &str {
+        self.dir.split_once('-').map_or(&self.dir, |(_, slug)| slug)
+    }
+
+    /// The package that implements this variant.
+    pub fn package(&self, variant: Variant) -> String {
+        match variant {
+            Variant::Starter => self.id.clone(),
+            Variant::Solution => format!("{}-solution", self.id),
+        }
+    }
+
+    /// The folder of this variant's crate.
+    pub fn crate_dir(&self, root: &Path, variant: Variant) -> PathBuf {
+        let parent = match variant {
+            Variant::Starter => "lessons",
+            Variant::Solution => "solutions",
+        };
+        root.join(parent).join(&self.dir)
+    }
+
+    /// The one file of checks that starter and solution share.
+    pub fn checks_file(&self, root: &Path) -> PathBuf {
+        self.crate_dir(root, Variant::Starter).join("tests").join("checks.rs")
+    }
+
+    /// How long `check` may run.
+    pub fn time_limit(&self, course: &Course, check: &str) -> Duration {
+        let secs = self
+            .check_time_limits
+            .get(check)
+            .copied()
+            .or(self.time_limit)
+            .unwrap_or(course.default_time_limit);
+        Duration::from_secs(secs)
+    }
+}
+
+/// A lesson id that matches no lesson.
+#[derive(Debug)]
+pub struct UnknownLesson {
+    query: String,
+    closest: Option<String>,
+    known: Vec<String>,
+}
+
+impl fmt::Display for UnknownLesson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "there is no lesson {:?}.", self.query)?;
+        if let Some(closest) = &self.closest {
+            writeln!(f, "Did you mean {closest}?")?;
+        }
+        writeln!(f, "The lessons are:")?;
+        for line in &self.known {
+            writeln!(f, "  {line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownLesson {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course() -> Course {
+        let text = r#"
+            default_time_limit = 10
+            [[lesson]]
+            id = "lesson-01"
+            dir = "01-threads"
+            title = "Threads"
+            hints = ["one"]
+            [[lesson]]
+            id = "lesson-02"
+            dir = "02-race-condition"
+            title = "Races"
+            time_limit = 20
+            check_time_limits = { slow_check = 30 }
+            hints = []
+        "#;
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn every_spelling_of_an_id_finds_the_lesson() {
+        let c = course();
+        for q in ["lesson-02", "02", "2", "race-condition", "02-race-condition", "LESSON-02"] {
+            assert_eq!(c.find(q).map(|l| l.id.as_str()), Some("lesson-02"), "{q}");
+        }
+        assert!(c.find("3").is_none());
+        assert!(c.find("").is_none());
+    }
+
+    #[test]
+    fn an_unknown_id_names_the_closest_lesson() {
+        let c = course();
+        let err = c.lookup("race-conditon").unwrap_err().to_string();
+        assert!(err.contains("Did you mean lesson-02?"), "{err}");
+        assert!(err.contains("lesson-01  threads"), "{err}");
+        let err = c.lookup("zzzzzz").unwrap_err().to_string();
+        assert!(!err.contains("Did you mean"), "{err}");
+    }
+
+    #[test]
+    fn time_limits_fall_back_from_check_to_lesson_to_course() {
+        let c = course();
+        let (l1, l2) = (&c.lessons[0], &c.lessons[1]);
+        assert_eq!(l1.time_limit(&c, "x"), Duration::from_secs(10));
+        assert_eq!(l2.time_limit(&c, "x"), Duration::from_secs(20));
+        assert_eq!(l2.time_limit(&c, "slow_check"), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn packages_and_folders_follow_the_id() {
+        let c = course();
+        let l = &c.lessons[1];
+        assert_eq!(l.package(Variant::Starter), "lesson-02");
+        assert_eq!(l.package(Variant::Solution), "lesson-02-solution");
+        assert_eq!(l.slug(), "race-condition");
+        assert_eq!(
+            l.checks_file(Path::new("/r")),
+            Path::new("/r/lessons/02-race-condition/tests/checks.rs")
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! Running one check so that it can neither hang the grader nor leave anything behind.
+//!
+//! Each check runs as its own process, leader of its own process group, with a private
+//! `TMPDIR`, its output going to a file (a pipe could be held open forever by a grandchild).
+//! When it ends, or when its time is up, or on Ctrl-C, the whole group is killed; processes that
+//! escaped the group (a `setsid` daemon) are found too, because the grader makes itself the
+//! "subreaper" that adopts its descendants' orphans. Then it looks for what the check left:
+//! processes, new `/dev/shm` segments, files in its `TMPDIR`. Each is reported and removed.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+/// Set by Ctrl-C: stop after cleaning up the check in progress.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The process group of the check running now (0 when none), for the Ctrl-C handler.
+static RUNNING_GROUP: AtomicI32 = AtomicI32::new(0);
+
+const SHM_DIR: &str = "/dev/shm";
+
+/// Prepares the grader's process: adopt orphaned descendants, and make Ctrl-C kill the running
+/// check's group instead of leaving it behind.
+pub fn init() -> Result<()> {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER takes an integer flag and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+    ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        kill_group(RUNNING_GROUP.load(Ordering::SeqCst));
+    })
+    .context("installing the Ctrl-C handler")
+}
+
+/// How a check's process ended.
+#[derive(Debug)]
+pub enum Exit {
+    /// It exited (or was killed by a signal it brought on itself).
+    Finished(ExitStatus),
+    /// It ran past its time limit and was killed.
+    TimedOut,
+    /// The user pressed Ctrl-C while it ran.
+    Interrupted,
+}
+
+/// What running one check produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub exit: Exit,
+    pub output: String,
+    pub duration: Duration,
+    /// Things the check left behind, each described in a line; all of them have been removed.
+    pub leaks: Vec<String>,
+}
+
+/// Runs `command` as an isolated check with a time limit, then cleans up after it.
+pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
+    let scratch = tempfile::Builder::new().prefix("course-grader-").tempdir()?;
+    let tmpdir = scratch.path().join("tmp");
+    fs::create_dir(&tmpdir)?;
+    let output_path = scratch.path().join("output");
+    let output_file = fs::File::create(&output_path)?;
+    let shm_before = list_dir(Path::new(SHM_DIR));
+
+    command
+        .env("TMPDIR", &tmpdir)
+        .stdin(Stdio::null())
+        .stdout(output_file.try_clone()?)
+        .stderr(output_file)
+        .process_group(0);
+    let start = Instant::now();
+    let mut child = command.spawn().context("starting the check")?;
+    let group = child.id() as i32;
+    RUNNING_GROUP.store(group, Ordering::SeqCst);
+
+    let exit = loop {
+        if let Some(status) = child.try_wait()? {
+            break if INTERRUPTED.load(Ordering::SeqCst) { Exit::Interrupted } else { Exit::Finished(status) };
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            kill_group(group);
+            child.wait()?;
+            break Exit::Interrupted;
+        }
+        if start.elapsed() >= limit {
+            kill_group(group);
+            child.wait()?;
+            break Exit::TimedOut;
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let duration = start.elapsed();
+    RUNNING_GROUP.store(0, Ordering::SeqCst);
+
+    let mut leaks = Vec::new();
+    // A check that timed out or was interrupted was killed while busy: what it was running is
+    // not its fault, but it is still swept away.
+    let blame = matches!(exit, Exit::Finished(_));
+    let stragglers = sweep_processes(group);
+    if blame && !stragglers.is_empty() {
+        leaks.push(format!(
+            "left {} running after it finished: {} (killed now)",
+            plural_processes(stragglers.len()),
+            stragglers.join(", ")
+        ));
+    }
+    let segments: Vec<String> =
+        list_dir(Path::new(SHM_DIR)).difference(&shm_before).cloned().collect();
+    if !segments.is_empty() {
+        for name in &segments {
+            let _ = fs::remove_file(Path::new(SHM_DIR).join(name));
+        }
+        leaks.push(format!(
+            "left shared memory in {SHM_DIR}: {} (removed now; a segment lives until it is unlinked)",
+            segments.join(", ")
+        ));
+    }
+    let temp_files = list_dir(&tmpdir);
+    if !temp_files.is_empty() {
+        leaks.push(format!(
+            "left temporary files: {} (removed now)",
+            temp_files.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+
+    let mut output = String::new();
+    fs::File::open(&output_path)?.read_to_string(&mut output).ok();
+    if output.is_empty() {
+        // Not valid UTF-8, say: read it lossily.
+        output = String::from_utf8_lossy(&fs::read(&output_path)?).into_owned();
+    }
+    Ok(Outcome { exit, output, duration, leaks })
+}
+
+fn plural_processes(n: usize) -> String {
+    if n == 1 { "1 process".into() } else { format!("{n} processes") }
+}
+
+fn kill_group(group: i32) {
+    if group > 0 {
+        // SAFETY: sending a signal touches no memory of ours.
+        unsafe {
+            libc::killpg(group, libc::SIGKILL);
+        }
+    }
+}
+
+/// Kills and reaps every process left of a check: those still in its group, and orphans that
+/// left the group and were adopted by the grader. Returns a description of each.
+fn sweep_processes(group: i32) -> Vec<String> {
+    let me = std::process::id() as i32;
+    let mut found = BTreeSet::new();
+    // Orphans are re-parented to us only once their parent is dead, so look a few times.
+    for round in 0..10 {
+        let left: Vec<Proc> = processes()
+            .into_iter()
+            .filter(|p| p.state != 'Z' && (p.group == group || p.parent == me))
+            .collect();
+        if left.is_empty() && round > 0 {
+            break;
+        }
+        for p in &left {
+            found.insert(format!("{} (pid {})", p.name, p.pid));
+            // SAFETY: sending a signal touches no memory of ours.
+            unsafe {
+                libc::kill(p.pid, libc::SIGKILL);
+            }
+        }
+        reap_children();
+        thread::sleep(Duration::from_millis(if left.is_empty() { 5 } else { 20 }));
+    }
+    reap_children();
+    found.into_iter().collect()
+}
+
+/// Collects the exit status of every finished child of ours (adopted orphans included), so
+/// that none stays a zombie.
+fn reap_children() {
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid writes only to `status`.
+        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+        if pid <= 0 {
+            break;
+        }
+    }
+}
+
+struct Proc {
+    pid: i32,
+    parent: i32,
+    group: i32,
+    state: char,
+    name: String,
+}
+
+/// Every process on the machine, from `/proc/<pid>/stat`.
+fn processes() -> Vec<Proc> {
+    let Ok(entries) = fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| {
+            let pid: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
+            let open = stat.find('(')?;
+            let close = stat.rfind(')')?;
+            let name = stat[open + 1..close].to_string();
+            let mut rest = stat[close + 2..].split_whitespace();
+            let state = rest.next()?.chars().next()?;
+            let parent = rest.next()?.parse().ok()?;
+            let group = rest.next()?.parse().ok()?;
+            Some(Proc { pid, parent, group, state, name })
+        })
+        .collect()
+}
+
+fn list_dir(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned())).collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The signal's name, for "crashed with signal 11 (SIGSEGV)".
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGABRT => "SIGABRT: the process aborted, for example on a panic while panicking",
+        libc::SIGSEGV => "SIGSEGV: an invalid memory access",
+        libc::SIGBUS => "SIGBUS: an invalid memory access",
+        libc::SIGILL => "SIGILL: an illegal instruction",
+        libc::SIGFPE => "SIGFPE: an arithmetic fault",
+        libc::SIGKILL => "SIGKILL: killed, perhaps for using too much memory",
+        libc::SIGTERM => "SIGTERM: asked to terminate",
+        _ => "a signal",
+    }
+}
+
+/// The signal that ended a process, if one did.
+pub fn signal_of(status: &ExitStatus) -> Option<i32> {
+    status.signal()
+}
