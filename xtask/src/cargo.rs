@@ -45,7 +45,9 @@ pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
     command
         .args(["test", "--no-run", "--profile", PROFILE, "--package", package, "--test", "checks"])
         .args(["--message-format", "json-render-diagnostics"])
-        .stdout(Stdio::piped());
+        // JSON messages on stdout, for us; errors rendered as usual on stderr, for the student.
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
     if quiet {
         command.arg("--quiet");
     }
