@@ -67,7 +67,11 @@ pub struct GaugeGuard<'a>(&'a Gauge);
 impl Gauge {
     /// A gauge with nobody inside.
     pub const fn new() -> Self {
-        Gauge { inside: AtomicUsize::new(0), most: AtomicUsize::new(0), entries: AtomicUsize::new(0) }
+        Gauge {
+            inside: AtomicUsize::new(0),
+            most: AtomicUsize::new(0),
+            entries: AtomicUsize::new(0),
+        }
     }
 
     /// Enters the region until the guard is dropped.
@@ -169,7 +173,7 @@ pub fn thousands(n: impl Into<i128>) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -179,7 +183,11 @@ pub fn thousands(n: impl Into<i128>) -> String {
 
 /// "1 run", "3 runs": a count with its noun.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{} {noun}s", thousands(n as i128)) }
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n as i128))
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::fmt::Debug;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 pub mod sync;
 
@@ -74,7 +74,11 @@ fn render(steps: &[Step]) -> String {
     for (i, step) in steps.iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
         row.extend(threads.iter().map(|t| {
-            if *t == step.thread { step.action.clone() } else { String::new() }
+            if *t == step.thread {
+                step.action.clone()
+            } else {
+                String::new()
+            }
         }));
         row.push(step.value.clone());
         table.add_row(row);
@@ -84,7 +88,10 @@ fn render(steps: &[Step]) -> String {
 
 /// Fails the current execution: panics with `message` followed by the table of its steps.
 pub fn fail(message: impl std::fmt::Display) -> ! {
-    panic!("{message}\n\nThe schedule that went wrong:\n{}", trace_table())
+    panic!(
+        "{message}\n\nThe schedule that went wrong:\n{}",
+        trace_table()
+    )
 }
 
 fn config() -> shuttle::Config {
@@ -130,13 +137,16 @@ pub fn spawn<T: Send + 'static>(
     name: &str,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> shuttle::thread::JoinHandle<T> {
-    shuttle::thread::Builder::new().name(name.to_string()).spawn(f).expect("spawn a model thread")
+    shuttle::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .expect("spawn a model thread")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sync::atomic::{AtomicU64, Ordering};
     use super::sync::Mutex;
+    use super::sync::atomic::{AtomicU64, Ordering};
     use super::*;
     use std::sync::Arc;
 
@@ -164,7 +174,9 @@ mod tests {
             })
         });
         let payload = result.expect_err("the lost update must be found");
-        let message = payload.downcast_ref::<String>().expect("a formatted message");
+        let message = payload
+            .downcast_ref::<String>()
+            .expect("a formatted message");
         assert!(message.starts_with("lost update"), "{message}");
         for word in ["thread-1", "thread-2", "read", "write", "value"] {
             assert!(message.contains(word), "no {word:?} in:\n{message}");
@@ -196,8 +208,14 @@ mod tests {
             *m.lock().unwrap() += 2_000;
             let steps = trace();
             assert_eq!(steps.len(), 2);
-            assert_eq!((steps[0].action.as_str(), steps[0].value.as_str()), ("lock", "10000"));
-            assert_eq!((steps[1].action.as_str(), steps[1].value.as_str()), ("unlock", "12000"));
+            assert_eq!(
+                (steps[0].action.as_str(), steps[0].value.as_str()),
+                ("lock", "10000")
+            );
+            assert_eq!(
+                (steps[1].action.as_str(), steps[1].value.as_str()),
+                ("unlock", "12000")
+            );
         });
     }
 

@@ -55,7 +55,10 @@ impl Screen {
 
     /// A screen that also copies every piece to the real stdout as it arrives (for demos).
     pub fn echoing(delay: Duration) -> Self {
-        Screen { echo: true, ..Self::with_delay(delay) }
+        Screen {
+            echo: true,
+            ..Self::with_delay(delay)
+        }
     }
 
     /// Writes one piece. The piece itself is never split, but nothing keeps another thread's
@@ -64,7 +67,10 @@ impl Screen {
         let _at_screen = self.at_screen.enter();
         thread::sleep(self.delay);
         // A writer that panicked mid-write must not take the screen down with it.
-        self.text.lock().unwrap_or_else(PoisonError::into_inner).push_str(piece);
+        self.text
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_str(piece);
         if self.echo {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -75,20 +81,33 @@ impl Screen {
 
     /// Waits until no other thread holds the screen, then holds it until the lock is dropped.
     pub fn lock(&self) -> ScreenLock<'_> {
-        let held = self.line_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        ScreenLock { screen: self, _held: held }
+        let held = self
+            .line_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        ScreenLock {
+            screen: self,
+            _held: held,
+        }
     }
 
     /// Everything written so far.
     pub fn contents(&self) -> String {
-        self.text.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.text
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The complete lines written so far (without their newlines).
     pub fn lines(&self) -> Vec<String> {
         let text = self.contents();
         let complete = text.rfind('\n').map_or("", |end| &text[..end]);
-        complete.split('\n').filter(|l| !l.is_empty()).map(str::to_string).collect()
+        complete
+            .split('\n')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// The most threads that were writing to the screen at the same moment.
@@ -143,7 +162,10 @@ mod tests {
         });
         let lines = screen.lines();
         assert_eq!(lines.len(), 40);
-        assert!(lines.iter().all(|l| l.len() == 6 && l.ends_with(" done")), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| l.len() == 6 && l.ends_with(" done")),
+            "{lines:?}"
+        );
         assert_eq!(screen.most_writers_at_once(), 1);
     }
 

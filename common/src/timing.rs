@@ -6,7 +6,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
 /// A named stopwatch, started when it is made (the lectures' `Timer` context manager).
 #[derive(Debug)]
@@ -18,7 +18,10 @@ pub struct Timer {
 impl Timer {
     /// Starts a timer called `label`.
     pub fn start(label: impl Into<String>) -> Self {
-        Timer { label: label.into(), start: Instant::now() }
+        Timer {
+            label: label.into(),
+            start: Instant::now(),
+        }
     }
 
     /// Time since the start.
@@ -63,7 +66,12 @@ impl Stats {
         } else {
             (samples[runs / 2 - 1] + samples[runs / 2]) / 2
         };
-        Stats { min: samples[0], median, max: samples[runs - 1], runs }
+        Stats {
+            min: samples[0],
+            median,
+            max: samples[runs - 1],
+            runs,
+        }
     }
 }
 
@@ -117,7 +125,9 @@ impl SpeedupTable {
 
     /// Speedup of each row against the baseline, by median, in row order.
     pub fn speedups(&self) -> Vec<f64> {
-        let Some((_, _, base)) = self.rows.first() else { return Vec::new() };
+        let Some((_, _, base)) = self.rows.first() else {
+            return Vec::new();
+        };
         self.rows
             .iter()
             .map(|(_, _, s)| base.median.as_secs_f64() / s.median.as_secs_f64().max(1e-12))
@@ -128,7 +138,13 @@ impl SpeedupTable {
     pub fn to_table(&self) -> Table {
         let mut table = Table::new();
         table.load_style(UTF8_FULL_CONDENSED).set_header([
-            "run", "workers", "median", "min", "max", "speedup", "efficiency",
+            "run",
+            "workers",
+            "median",
+            "min",
+            "max",
+            "speedup",
+            "efficiency",
         ]);
         for ((label, workers, s), speedup) in self.rows.iter().zip(self.speedups()) {
             let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
@@ -163,7 +179,10 @@ mod tests {
     #[test]
     fn stats_of_odd_and_even_sample_counts() {
         let s = Stats::from_samples(vec![ms(30), ms(10), ms(20)]);
-        assert_eq!((s.min, s.median, s.max, s.runs), (ms(10), ms(20), ms(30), 3));
+        assert_eq!(
+            (s.min, s.median, s.max, s.runs),
+            (ms(10), ms(20), ms(30), 3)
+        );
         let s = Stats::from_samples(vec![ms(40), ms(10), ms(20), ms(30)]);
         assert_eq!(s.median, ms(25));
     }

@@ -52,7 +52,7 @@ pub fn factorize_naive(mut n: u64) -> Vec<u64> {
         if n == 1 {
             return factors;
         }
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             factors.push(p);
             n /= p;
         } else if p * p >= n {
@@ -71,12 +71,12 @@ pub fn is_prime(n: u64) -> bool {
     if n < 4 {
         return n >= 2;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return false;
     }
     let mut d = 3;
     while d * d <= n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             return false;
         }
         d += 2;
@@ -148,9 +148,15 @@ mod tests {
         let x = 0.5f64;
         // Σ_{k<n} x^k = (1 - x^n) / (1 - x)
         for n in [1u64, 2, 10, 40] {
-            assert!(close(maclaurin(x, 0..n), (1.0 - x.powi(n as i32)) / (1.0 - x)));
+            assert!(close(
+                maclaurin(x, 0..n),
+                (1.0 - x.powi(n as i32)) / (1.0 - x)
+            ));
         }
-        assert!(close(maclaurin(x, 0..5) + maclaurin(x, 5..200), maclaurin_limit(x)));
+        assert!(close(
+            maclaurin(x, 0..5) + maclaurin(x, 5..200),
+            maclaurin_limit(x)
+        ));
         assert_eq!(maclaurin_limit(0.5), 2.0);
     }
 

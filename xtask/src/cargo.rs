@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The profile checks and demos are built with (see the workspace's Cargo.toml).
@@ -43,7 +43,16 @@ struct Target {
 pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
     let mut command = cargo(root);
     command
-        .args(["test", "--no-run", "--profile", PROFILE, "--package", package, "--test", "checks"])
+        .args([
+            "test",
+            "--no-run",
+            "--profile",
+            PROFILE,
+            "--package",
+            package,
+            "--test",
+            "checks",
+        ])
         .args(["--message-format", "json-render-diagnostics"])
         // JSON messages on stdout, for us; errors rendered as usual on stderr, for the student.
         .stdout(Stdio::piped())
@@ -57,14 +66,17 @@ pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     for line in stdout.lines() {
-        let Ok(message) = serde_json::from_str::<Message>(line) else { continue };
+        let Ok(message) = serde_json::from_str::<Message>(line) else {
+            continue;
+        };
         if message.reason != "compiler-artifact" {
             continue;
         }
-        if let (Some(target), Some(executable)) = (message.target, message.executable) {
-            if target.name == "checks" && target.kind.iter().any(|k| k == "test") {
-                return Ok(Build::Checks(executable));
-            }
+        if let (Some(target), Some(executable)) = (message.target, message.executable)
+            && target.name == "checks"
+            && target.kind.iter().any(|k| k == "test")
+        {
+            return Ok(Build::Checks(executable));
         }
     }
     bail!("cargo built {package} but named no checks binary")
@@ -73,7 +85,15 @@ pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
 /// Runs `package`'s demo program with `args`, in the grading profile, and waits for it.
 pub fn run_demo(root: &Path, package: &str, args: &[String]) -> Result<ExitStatus> {
     cargo(root)
-        .args(["run", "--quiet", "--profile", PROFILE, "--package", package, "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            PROFILE,
+            "--package",
+            package,
+            "--",
+        ])
         .args(args)
         .status()
         .context("running cargo")

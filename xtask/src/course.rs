@@ -93,7 +93,10 @@ impl Course {
             l.id == q
                 || l.dir == q
                 || l.slug() == q
-                || number.parse::<u32>().ok().is_some_and(|n| Some(n) == l.number())
+                || number
+                    .parse::<u32>()
+                    .ok()
+                    .is_some_and(|n| Some(n) == l.number())
         })
     }
 
@@ -102,7 +105,11 @@ impl Course {
         self.find(query).ok_or_else(|| UnknownLesson {
             query: query.to_string(),
             closest: self.closest(query).map(|l| l.id.clone()),
-            known: self.lessons.iter().map(|l| format!("{}  {}", l.id, l.slug())).collect(),
+            known: self
+                .lessons
+                .iter()
+                .map(|l| format!("{}  {}", l.id, l.slug()))
+                .collect(),
         })
     }
 
@@ -157,7 +164,9 @@ impl Lesson {
 
     /// The one file of checks that starter and solution share.
     pub fn checks_file(&self, root: &Path) -> PathBuf {
-        self.crate_dir(root, Variant::Starter).join("tests").join("checks.rs")
+        self.crate_dir(root, Variant::Starter)
+            .join("tests")
+            .join("checks.rs")
     }
 
     /// How long `check` may run.
@@ -222,7 +231,14 @@ mod tests {
     #[test]
     fn every_spelling_of_an_id_finds_the_lesson() {
         let c = course();
-        for q in ["lesson-02", "02", "2", "race-condition", "02-race-condition", "LESSON-02"] {
+        for q in [
+            "lesson-02",
+            "02",
+            "2",
+            "race-condition",
+            "02-race-condition",
+            "LESSON-02",
+        ] {
             assert_eq!(c.find(q).map(|l| l.id.as_str()), Some("lesson-02"), "{q}");
         }
         assert!(c.find("3").is_none());

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::cargo::{self, Build};
 use crate::course::{Course, Lesson};
@@ -40,7 +40,10 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn failures(&self) -> usize {
-        self.runs.iter().filter(|r| matches!(r.status, Status::Fail(_) | Status::TimedOut(_))).count()
+        self.runs
+            .iter()
+            .filter(|r| matches!(r.status, Status::Fail(_) | Status::TimedOut(_)))
+            .count()
     }
 
     pub fn passed(&self) -> bool {
@@ -48,7 +51,9 @@ impl CheckReport {
     }
 
     pub fn skipped(&self) -> bool {
-        self.runs.iter().all(|r| matches!(r.status, Status::Skipped(_)))
+        self.runs
+            .iter()
+            .all(|r| matches!(r.status, Status::Skipped(_)))
     }
 
     /// The first run that failed, or else the first run.
@@ -101,11 +106,17 @@ pub fn grade(
             runs.push(run);
             progress.finished_run(name);
             if sandbox::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-                reports.push(CheckReport { name: name.clone(), runs });
+                reports.push(CheckReport {
+                    name: name.clone(),
+                    runs,
+                });
                 return Ok(Grade::Interrupted(reports));
             }
         }
-        let report = CheckReport { name: name.clone(), runs };
+        let report = CheckReport {
+            name: name.clone(),
+            runs,
+        };
         progress.finished_check(&report);
         reports.push(report);
     }
@@ -150,7 +161,11 @@ pub fn run_check(binary: &Path, name: &str, limit: Duration) -> Result<Run> {
             timed_out => timed_out,
         };
     }
-    Ok(Run { status, output: outcome.output, duration: outcome.duration })
+    Ok(Run {
+        status,
+        output: outcome.output,
+        duration: outcome.duration,
+    })
 }
 
 fn judge(exit: &Exit, output: &str, limit: Duration) -> Status {
@@ -183,7 +198,16 @@ fn judge(exit: &Exit, output: &str, limit: Duration) -> Status {
 }
 
 fn skip_reason(output: &str) -> Option<String> {
-    output.lines().find_map(|l| l.strip_prefix(SKIP_MARKER)).map(|r| r.trim().to_string())
+    output
+        .lines()
+        // With --nocapture, libtest prints "test NAME ... " and then the check's own output on
+        // the same line, so the marker a check prints first follows that prefix.
+        .map(|l| match l.split_once(" ... ") {
+            Some((test, rest)) if test.starts_with("test ") => rest,
+            _ => l,
+        })
+        .find_map(|l| l.strip_prefix(SKIP_MARKER))
+        .map(|r| r.trim().to_string())
 }
 
 /// The message of the first panic in libtest's output: the lines after
@@ -191,14 +215,13 @@ fn skip_reason(output: &str) -> Option<String> {
 pub fn panic_message(output: &str) -> Option<String> {
     let mut lines = output.lines();
     lines.find(|l| l.starts_with("thread '") && l.contains("panicked at"))?;
-    let message: Vec<&str> = lines
-        .take_while(|l| {
-            !l.starts_with("note: run with `RUST_BACKTRACE")
-                && !l.starts_with("stack backtrace:")
-                && !(l.starts_with("thread '") && l.contains("panicked at"))
-                && !(l.starts_with("test ") && l.ends_with("... FAILED"))
-        })
-        .collect();
+    let ends_message = |l: &&str| {
+        l.starts_with("note: run with `RUST_BACKTRACE")
+            || l.starts_with("stack backtrace:")
+            || (l.starts_with("thread '") && l.contains("panicked at"))
+            || (l.starts_with("test ") && l.ends_with("... FAILED"))
+    };
+    let message: Vec<&str> = lines.take_while(|l| !ends_message(l)).collect();
     let message = message.join("\n").trim_end().to_string();
     (!message.is_empty()).then_some(message)
 }
@@ -231,7 +254,10 @@ mod tests {
 
     #[test]
     fn the_panic_message_is_what_the_check_said() {
-        assert_eq!(panic_message(FAILED).unwrap(), "lost updates: 613 452 counted\nsecond line");
+        assert_eq!(
+            panic_message(FAILED).unwrap(),
+            "lost updates: 613 452 counted\nsecond line"
+        );
         assert_eq!(panic_message("test x ... ok\n"), None);
     }
 
@@ -245,12 +271,24 @@ mod tests {
     fn a_zero_exit_without_a_passed_test_is_not_a_pass() {
         let status = std::process::ExitStatus::default();
         let ok = "running 1 test\ntest x ... ok\n\ntest result: ok. 1 passed; 0 failed\n";
-        assert_eq!(judge(&Exit::Finished(status), ok, Duration::from_secs(1)), Status::Pass);
+        assert_eq!(
+            judge(&Exit::Finished(status), ok, Duration::from_secs(1)),
+            Status::Pass
+        );
         let none = "running 0 tests\n\ntest result: ok. 0 passed; 0 failed\n";
-        assert!(matches!(judge(&Exit::Finished(status), none, Duration::from_secs(1)), Status::Fail(_)));
-        let skipped = "course-check-skipped: one core\ntest result: ok. 1 passed\n";
+        assert!(matches!(
+            judge(&Exit::Finished(status), none, Duration::from_secs(1)),
+            Status::Fail(_)
+        ));
+        // What libtest really prints with --nocapture: the check's output follows "... ".
+        let skipped = "\nrunning 1 test\ntest speedup ... course-check-skipped: one core\nok\n\ntest result: ok. 1 passed\n";
         assert_eq!(
             judge(&Exit::Finished(status), skipped, Duration::from_secs(1)),
+            Status::Skipped("one core".into())
+        );
+        let later = "test speedup ... measuring\ncourse-check-skipped: one core\nok\n";
+        assert_eq!(
+            judge(&Exit::Finished(status), later, Duration::from_secs(1)),
             Status::Skipped("one core".into())
         );
     }

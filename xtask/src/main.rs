@@ -21,7 +21,10 @@ use course::{Course, Variant};
 const USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "The course runner: check lessons, run demos, verify the course.")]
+#[command(
+    name = "cargo xtask",
+    about = "The course runner: check lessons, run demos, verify the course."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -102,14 +105,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let root = root.canonicalize().unwrap_or(root);
     let course = Course::load(&root)?;
     sandbox::init()?;
-    let variant = |solution: bool| if solution { Variant::Solution } else { Variant::Starter };
+    let variant = |solution: bool| {
+        if solution {
+            Variant::Solution
+        } else {
+            Variant::Starter
+        }
+    };
     match cli.command {
         Cmd::List => Ok(commands::list::list(&course)),
-        Cmd::Check { lesson, solution, repeat, json } => {
+        Cmd::Check {
+            lesson,
+            solution,
+            repeat,
+            json,
+        } => {
             let lesson = course.lookup(&lesson)?;
             commands::check::check(&course, lesson, variant(solution), repeat.max(1), json)
         }
-        Cmd::Run { lesson, solution, args } => {
+        Cmd::Run {
+            lesson,
+            solution,
+            args,
+        } => {
             let lesson = course.lookup(&lesson)?;
             commands::run::run(&course, lesson, variant(solution), &args)
         }

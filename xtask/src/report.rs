@@ -1,11 +1,11 @@
 //! How results are shown: a line per check as it finishes (✓/✗ and its message, in colour on a
 //! terminal, plain PASS/FAIL when piped), a progress bar for repeated runs, and JSON for tools.
 
-use console::{style, Term};
+use console::{Term, style};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::grade::{summary, CheckReport, Progress, Status};
+use crate::grade::{CheckReport, Progress, Status, summary};
 
 /// How much of a check's output goes into its JSON record.
 const OUTPUT_CUT: usize = 600;
@@ -19,7 +19,11 @@ pub struct Printer {
 
 impl Printer {
     pub fn new() -> Self {
-        Printer { bar: None, fancy: Term::stdout().is_term(), passed: 0 }
+        Printer {
+            bar: None,
+            fancy: Term::stdout().is_term(),
+            passed: 0,
+        }
     }
 
     fn mark(&self, report: &CheckReport) -> String {
@@ -43,7 +47,11 @@ impl Printer {
         let run = report.telling_run();
         let name = report.name.replace('_', " ");
         let time = format!("{:.2} s", run.duration.as_secs_f64());
-        let time = if self.fancy { style(time).dim().to_string() } else { time };
+        let time = if self.fancy {
+            style(time).dim().to_string()
+        } else {
+            time
+        };
         let mut text = format!("  {} {name}  {time}", self.mark(report));
         let headline = summary(report);
         if !headline.is_empty() {
@@ -105,7 +113,10 @@ impl Drop for Printer {
 
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
-    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -144,10 +155,16 @@ impl JsonCheck {
             Status::TimedOut(_) => ("timeout", summary(report)),
             Status::Skipped(r) => ("skip", r.clone()),
         };
-        let status = if report.passed() && status != "skip" { "pass" } else { status };
+        let status = if report.passed() && status != "skip" {
+            "pass"
+        } else {
+            status
+        };
         let output = &run.output;
         let cut = output.len().saturating_sub(OUTPUT_CUT);
-        let cut = (cut..=output.len()).find(|&i| output.is_char_boundary(i)).unwrap_or(output.len());
+        let cut = (cut..=output.len())
+            .find(|&i| output.is_char_boundary(i))
+            .unwrap_or(output.len());
         JsonCheck {
             name: report.name.clone(),
             status,
@@ -161,5 +178,9 @@ impl JsonCheck {
 }
 
 fn join(a: &str, b: &str) -> String {
-    if a.is_empty() { b.to_string() } else { format!("{a}: {b}") }
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}: {b}")
+    }
 }

@@ -10,8 +10,9 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
@@ -65,7 +66,9 @@ pub struct Outcome {
 
 /// Runs `command` as an isolated check with a time limit, then cleans up after it.
 pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
-    let scratch = tempfile::Builder::new().prefix("course-grader-").tempdir()?;
+    let scratch = tempfile::Builder::new()
+        .prefix("course-grader-")
+        .tempdir()?;
     let tmpdir = scratch.path().join("tmp");
     fs::create_dir(&tmpdir)?;
     let output_path = scratch.path().join("output");
@@ -85,7 +88,11 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
 
     let exit = loop {
         if let Some(status) = child.try_wait()? {
-            break if INTERRUPTED.load(Ordering::SeqCst) { Exit::Interrupted } else { Exit::Finished(status) };
+            break if INTERRUPTED.load(Ordering::SeqCst) {
+                Exit::Interrupted
+            } else {
+                Exit::Finished(status)
+            };
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             kill_group(group);
@@ -114,8 +121,28 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
             stragglers.join(", ")
         ));
     }
-    let segments: Vec<String> =
-        list_dir(Path::new(SHM_DIR)).difference(&shm_before).cloned().collect();
+    // /dev/shm is shared by the whole machine: a browser, or another grader's check, may have
+    // created an entry meanwhile. The check's processes are all gone by now, so an entry that a
+    // live process holds open or mapped is that process's (and removing it would break it), as
+    // is one another user owns.
+    let new_entries: BTreeSet<String> = list_dir(Path::new(SHM_DIR))
+        .difference(&shm_before)
+        .cloned()
+        .collect();
+    let in_use = if new_entries.is_empty() {
+        BTreeSet::new()
+    } else {
+        files_in_use(Path::new(SHM_DIR))
+    };
+    let user = fs::metadata(&tmpdir)?.uid();
+    let segments: Vec<String> = new_entries
+        .into_iter()
+        .filter(|name| {
+            let path = Path::new(SHM_DIR).join(name);
+            let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.uid() == user);
+            ours && !in_use.contains(&path)
+        })
+        .collect();
     if !segments.is_empty() {
         for name in &segments {
             let _ = fs::remove_file(Path::new(SHM_DIR).join(name));
@@ -134,16 +161,27 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     }
 
     let mut output = String::new();
-    fs::File::open(&output_path)?.read_to_string(&mut output).ok();
+    fs::File::open(&output_path)?
+        .read_to_string(&mut output)
+        .ok();
     if output.is_empty() {
         // Not valid UTF-8, say: read it lossily.
         output = String::from_utf8_lossy(&fs::read(&output_path)?).into_owned();
     }
-    Ok(Outcome { exit, output, duration, leaks })
+    Ok(Outcome {
+        exit,
+        output,
+        duration,
+        leaks,
+    })
 }
 
 fn plural_processes(n: usize) -> String {
-    if n == 1 { "1 process".into() } else { format!("{n} processes") }
+    if n == 1 {
+        "1 process".into()
+    } else {
+        format!("{n} processes")
+    }
 }
 
 fn kill_group(group: i32) {
@@ -206,7 +244,9 @@ struct Proc {
 
 /// Every process on the machine, from `/proc/<pid>/stat`.
 fn processes() -> Vec<Proc> {
-    let Ok(entries) = fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     entries
         .filter_map(|e| {
             let pid: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
@@ -219,15 +259,45 @@ fn processes() -> Vec<Proc> {
             let state = rest.next()?.chars().next()?;
             let parent = rest.next()?.parse().ok()?;
             let group = rest.next()?.parse().ok()?;
-            Some(Proc { pid, parent, group, state, name })
+            Some(Proc {
+                pid,
+                parent,
+                group,
+                state,
+                name,
+            })
         })
         .collect()
+}
+
+/// The files in `dir` that some process we can see holds open or has mapped into memory.
+fn files_in_use(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return files;
+    };
+    for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
+        if let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) {
+            files.extend(fds.filter_map(|fd| fs::read_link(fd.ok()?.path()).ok()));
+        }
+        if let Ok(maps) = fs::read_to_string(format!("/proc/{pid}/maps")) {
+            // "address perms offset dev inode path": the path is the rest of the line.
+            files.extend(
+                maps.lines()
+                    .filter_map(|l| Some(PathBuf::from(&l[l.find('/')?..]))),
+            );
+        }
+        files.retain(|f| f.starts_with(dir));
+    }
+    files
 }
 
 fn list_dir(dir: &Path) -> BTreeSet<String> {
     fs::read_dir(dir)
         .map(|entries| {
-            entries.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned())).collect()
+            entries
+                .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+                .collect()
         })
         .unwrap_or_default()
 }

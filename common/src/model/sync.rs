@@ -181,7 +181,10 @@ pub mod atomic {
             failure: Ordering,
         ) -> Result<bool, bool> {
             let result = self.0.compare_exchange(current, new, success, failure);
-            record(format!("compare_exchange {current}→{new}"), &result.unwrap_or_else(|v| v));
+            record(
+                format!("compare_exchange {current}→{new}"),
+                &result.unwrap_or_else(|v| v),
+            );
             result
         }
     }
@@ -236,7 +239,9 @@ impl<T: Debug> Mutex<T> {
             Err(TryLockError::Poisoned(p)) => {
                 let inner = p.into_inner();
                 record("try_lock", &*inner);
-                Err(TryLockError::Poisoned(PoisonError::new(MutexGuard { inner: Some(inner) })))
+                Err(TryLockError::Poisoned(PoisonError::new(MutexGuard {
+                    inner: Some(inner),
+                })))
             }
         }
     }
@@ -292,7 +297,10 @@ impl Condvar {
     }
 
     /// Unlocks, sleeps until notified, locks again.
-    pub fn wait<'a, T: Debug>(&self, mut guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
+    pub fn wait<'a, T: Debug>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+    ) -> LockResult<MutexGuard<'a, T>> {
         let inner = guard.inner.take().expect("guard is held");
         record("wait (unlock)", &*inner);
         map_lock(self.0.wait(inner), "wake (lock)")
@@ -326,7 +334,10 @@ impl Condvar {
             Err(p) => {
                 let (inner, result) = p.into_inner();
                 record("wake (lock)", &*inner);
-                Err(PoisonError::new((MutexGuard { inner: Some(inner) }, result)))
+                Err(PoisonError::new((
+                    MutexGuard { inner: Some(inner) },
+                    result,
+                )))
             }
         }
     }

@@ -78,7 +78,9 @@ where
     // TODO: run every chunk on a scoped thread of its own (`thread::scope`), borrowing `data`:
     // no `Arc`, no copy. And make the chunks cover all of `data`: when `k` does not divide its
     // length, the lectures' chunking drops the last `len % k` items.
-    (0..k).map(|i| data[i * chunk..(i + 1) * chunk].iter().map(&f).sum::<u64>()).sum()
+    (0..k)
+        .map(|i| data[i * chunk..(i + 1) * chunk].iter().map(&f).sum::<u64>())
+        .sum()
 }
 
 /// The sum of the squares of `data`, computed in `k` chunks by [`chunked_sum`].

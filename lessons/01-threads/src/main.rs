@@ -29,23 +29,36 @@ fn main() {
     common::log::init();
     let args = Args::parse();
     let me = Report::here();
-    info!("main runs in process {} on OS thread {}", me.pid, me.os_thread);
+    info!(
+        "main runs in process {} on OS thread {}",
+        me.pid, me.os_thread
+    );
 
     // Like the lectures' "hello from thread": the log lines come in a different order each
     // run, but join hands the results back in worker order.
     let reports = run_named(args.workers, |i| {
         let report = Report::here();
-        info!("hello from worker {i}: OS thread {}, process {}", report.os_thread, report.pid);
+        info!(
+            "hello from worker {i}: OS thread {}, process {}",
+            report.os_thread, report.pid
+        );
         thread::sleep(Duration::from_millis(10 * (i as u64 % 3)));
         report
     });
     for (i, r) in reports.iter().enumerate() {
-        info!("result {i} came from thread {:?} (OS thread {})", r.name.as_deref().unwrap_or("<unnamed>"), r.os_thread);
+        info!(
+            "result {i} came from thread {:?} (OS thread {})",
+            r.name.as_deref().unwrap_or("<unnamed>"),
+            r.os_thread
+        );
     }
 
     let data: Vec<u64> = (1..=args.size).collect();
     let start = Instant::now();
-    let serial: u64 = data.iter().map(|x| x.wrapping_mul(*x)).fold(0, u64::wrapping_add);
+    let serial: u64 = data
+        .iter()
+        .map(|x| x.wrapping_mul(*x))
+        .fold(0, u64::wrapping_add);
     let serial_time = start.elapsed();
     let start = Instant::now();
     let chunked = chunked_sum(&data, args.chunks, |&x| x.wrapping_mul(x));
@@ -54,7 +67,11 @@ fn main() {
         "sum of squares of 1..={}: serial {serial} in {serial_time:.2?}, {} chunks {chunked} in {chunked_time:.2?} ({})",
         args.size,
         args.chunks,
-        if serial == chunked { "equal" } else { "DIFFERENT: see the checks" }
+        if serial == chunked {
+            "equal"
+        } else {
+            "DIFFERENT: see the checks"
+        }
     );
 
     if args.daemon {

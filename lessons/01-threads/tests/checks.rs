@@ -20,7 +20,11 @@ fn workers_run_on_their_own_named_threads() {
     let (caller, reports) = with_deadline(LIMIT, "run_named(4, …)", || {
         (Report::here(), run_named(4, |_| Report::here()))
     });
-    assert!(reports.len() == 4, "run_named(4, …) returned {} results, one per worker expected", reports.len());
+    assert!(
+        reports.len() == 4,
+        "run_named(4, …) returned {} results, one per worker expected",
+        reports.len()
+    );
 
     for (i, report) in reports.iter().enumerate() {
         let name = report.name.as_deref().unwrap_or("<unnamed>");
@@ -47,7 +51,8 @@ fn workers_run_on_their_own_named_threads() {
         assert!(
             report.pid == caller.pid,
             "a worker reported pid {} but the caller is pid {}: threads of one process share its pid",
-            report.pid, caller.pid
+            report.pid,
+            caller.pid
         );
     }
 }
@@ -94,7 +99,15 @@ fn workers_start_together_and_are_joined_in_order() {
 
 #[test]
 fn chunked_sum_matches_the_serial_sum_for_uneven_splits() {
-    for (len, k) in [(12, 4), (10, 3), (7, 4), (3, 5), (1, 1), (0, 3), (1_000_003, 8)] {
+    for (len, k) in [
+        (12, 4),
+        (10, 3),
+        (7, 4),
+        (3, 5),
+        (1, 1),
+        (0, 3),
+        (1_000_003, 8),
+    ] {
         let data: Vec<u64> = (1..=len as u64).collect();
         let expected: u64 = data.iter().map(|x| x * x).sum();
         let got = with_deadline(LIMIT, "sum_of_squares", move || sum_of_squares(&data, k));
@@ -121,7 +134,11 @@ fn chunked_sum_runs_k_scoped_threads_on_borrowed_data() {
     let items_per_thread = Mutex::new(HashMap::new());
     let (sum, allocated) = allocated_during(|| {
         chunked_sum(&data, k, |&x| {
-            *items_per_thread.lock().unwrap().entry(thread::current().id()).or_insert(0usize) += 1;
+            *items_per_thread
+                .lock()
+                .unwrap()
+                .entry(thread::current().id())
+                .or_insert(0usize) += 1;
             x
         })
     });

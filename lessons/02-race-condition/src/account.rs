@@ -16,7 +16,11 @@ pub struct InsufficientFunds {
 
 impl fmt::Display for InsufficientFunds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot withdraw {} from a balance of {}", self.requested, self.balance)
+        write!(
+            f,
+            "cannot withdraw {} from a balance of {}",
+            self.requested, self.balance
+        )
     }
 }
 
@@ -31,7 +35,9 @@ pub struct Account {
 impl Account {
     /// An account holding `balance`.
     pub fn new(balance: i64) -> Self {
-        Account { balance: Mutex::new(balance) }
+        Account {
+            balance: Mutex::new(balance),
+        }
     }
 
     /// The balance now.
@@ -56,7 +62,10 @@ impl Account {
         // the money that the check saw. Check and withdraw under one lock.
         let balance = self.balance();
         if balance < amount {
-            return Err(InsufficientFunds { balance, requested: amount });
+            return Err(InsufficientFunds {
+                balance,
+                requested: amount,
+            });
         }
         self.deposit(-amount);
         Ok(())

@@ -44,7 +44,11 @@ fn main() {
         info!(
             "iteration {iteration}: x = {} ({})",
             thousands(x),
-            if x == expected { "right".to_string() } else { format!("{} lost", thousands(expected - x)) }
+            if x == expected {
+                "right".to_string()
+            } else {
+                format!("{} lost", thousands(expected - x))
+            }
         );
     }
 
@@ -66,7 +70,10 @@ fn main() {
         });
         if account.balance() != 11_000 {
             wrong += 1;
-            info!("the balance ended at {} instead of 11 000", thousands(account.balance()));
+            info!(
+                "the balance ended at {} instead of 11 000",
+                thousands(account.balance())
+            );
         }
     }
     info!("company +2 000 and eBay -1 000 on 10 000: wrong balance in {wrong} of 1 000 tries");

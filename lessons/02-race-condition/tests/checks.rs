@@ -47,7 +47,9 @@ fn counter_counts_every_increment() {
         let counter = Arc::new(Counter::new());
         let shared = Arc::clone(&counter);
         with_deadline(LIMIT, "the counter", move || {
-            together(threads, move |_| (0..per_thread).for_each(|_| shared.increment()))
+            together(threads, move |_| {
+                (0..per_thread).for_each(|_| shared.increment())
+            })
         });
         if counter.get() != expected {
             short.push(counter.get());
@@ -99,17 +101,21 @@ fn deposits_and_withdrawals_are_never_lost() {
     for _ in 0..RUNS {
         let account = Arc::new(Account::new(start));
         let shared = Arc::clone(&account);
-        with_deadline(LIMIT, &format!("deposits and withdrawals {HANG}"), move || {
-            together(4, move |i| {
-                for _ in 0..rounds {
-                    if i % 2 == 0 {
-                        shared.deposit(2);
-                    } else {
-                        shared.withdraw(1).expect("the balance stays far above 1");
+        with_deadline(
+            LIMIT,
+            &format!("deposits and withdrawals {HANG}"),
+            move || {
+                together(4, move |i| {
+                    for _ in 0..rounds {
+                        if i % 2 == 0 {
+                            shared.deposit(2);
+                        } else {
+                            shared.withdraw(1).expect("the balance stays far above 1");
+                        }
                     }
-                }
-            })
-        });
+                })
+            },
+        );
         if account.balance() != expected {
             wrong.push(account.balance());
         }
@@ -137,7 +143,9 @@ fn account_is_right_in_every_interleaving() {
         let account = Arc::new(model::account::Account::new(10_000));
         let (a, b) = (Arc::clone(&account), Arc::clone(&account));
         let company = spawn("company", move || a.deposit(2_000));
-        let ebay = spawn("ebay", move || b.withdraw(1_000).expect("10 000 covers 1 000"));
+        let ebay = spawn("ebay", move || {
+            b.withdraw(1_000).expect("10 000 covers 1 000")
+        });
         company.join().unwrap();
         ebay.join().unwrap();
         let balance = account.balance();
@@ -237,7 +245,11 @@ fn overdraft_is_impossible_in_every_interleaving() {
                 spawn(name, move || account.withdraw(1_000).is_ok())
             })
             .collect();
-        let accepted = charges.into_iter().map(|c| c.join().unwrap()).filter(|&ok| ok).count();
+        let accepted = charges
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .filter(|&ok| ok)
+            .count();
         let balance = account.balance();
         if accepted != 1 || balance != 500 {
             fail(format!(

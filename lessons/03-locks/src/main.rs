@@ -50,7 +50,12 @@ enum Mode {
 fn main() {
     common::log::init();
     match Args::parse().demo {
-        Demo::Writers { mode, writers, lines, delay_ms } => {
+        Demo::Writers {
+            mode,
+            writers,
+            lines,
+            delay_ms,
+        } => {
             let screen = Screen::echoing(Duration::from_millis(delay_ms));
             let permits = Semaphore::new(2);
             thread::scope(|s| {
@@ -65,12 +70,17 @@ fn main() {
                                 screen.write(" Hello World!\n");
                             }),
                             Mode::Locked => write_greetings(screen, &name, lines),
-                            Mode::TwoAtOnce => write_greetings_two_at_a_time(screen, permits, &name, lines),
+                            Mode::TwoAtOnce => {
+                                write_greetings_two_at_a_time(screen, permits, &name, lines)
+                            }
                         }
                     });
                 }
             });
-            info!("{} writers were at the screen at once, at most", screen.most_writers_at_once());
+            info!(
+                "{} writers were at the screen at once, at most",
+                screen.most_writers_at_once()
+            );
         }
         Demo::TryLock => {
             let lock = Mutex::new(());
@@ -99,7 +109,10 @@ fn main() {
                 Ok(_) => info!("the lock is fine"),
                 Err(poisoned) => {
                     info!("lock() says the mutex is poisoned: its holder panicked mid-update");
-                    info!("the data may be half-updated; into_inner() still reaches it: {:?}", *poisoned.into_inner());
+                    info!(
+                        "the data may be half-updated; into_inner() still reaches it: {:?}",
+                        *poisoned.into_inner()
+                    );
                 }
             }
         }
@@ -112,7 +125,10 @@ fn main() {
                 info!("holding the lock at depth {n}");
                 if n == 3 { n } else { depth(lock, n + 1) }
             }
-            info!("reached depth {} while holding the lock at every level", depth(&lock, 1));
+            info!(
+                "reached depth {} while holding the lock at every level",
+                depth(&lock, 1)
+            );
         }
     }
 }

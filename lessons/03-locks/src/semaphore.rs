@@ -30,7 +30,10 @@ pub struct Permit<'a> {
 impl Semaphore {
     /// A semaphore with `permits` permits.
     pub fn new(permits: usize) -> Self {
-        Semaphore { free: Mutex::new(permits), changed: Condvar::new() }
+        Semaphore {
+            free: Mutex::new(permits),
+            changed: Condvar::new(),
+        }
     }
 
     /// Waits until a permit is free, then takes it. Threads that wait are served in turn.

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::grading::{Gauge, with_deadline};
 use common::model::{check_sampled_interleavings, spawn};
-use lesson_03::{Screen, Semaphore, greeting, model, write_greetings, write_greetings_two_at_a_time};
+use lesson_03::{
+    Screen, Semaphore, greeting, model, write_greetings, write_greetings_two_at_a_time,
+};
 
 const LIMIT: Duration = Duration::from_secs(6);
 const WRITERS: usize = 8;
@@ -45,7 +47,10 @@ fn every_line_is_whole() {
     let mut per_writer = BTreeMap::new();
     let mut torn = Vec::new();
     for line in &lines {
-        match (0..WRITERS).map(writer_name).find(|name| *line == greeting(name)) {
+        match (0..WRITERS)
+            .map(writer_name)
+            .find(|name| *line == greeting(name))
+        {
             Some(name) => *per_writer.entry(name).or_insert(0) += 1,
             None => torn.push(line.as_str()),
         }
@@ -61,7 +66,10 @@ fn every_line_is_whole() {
     for i in 0..WRITERS {
         let name = writer_name(i);
         let count = per_writer.get(&name).copied().unwrap_or(0);
-        assert!(count == LINES, "{name} wrote {count} whole lines, expected {LINES}");
+        assert!(
+            count == LINES,
+            "{name} wrote {count} whole lines, expected {LINES}"
+        );
     }
 }
 
@@ -71,25 +79,29 @@ fn semaphore_never_admits_more_than_k() {
     let semaphore = Arc::new(Semaphore::new(k));
     let gauge = Arc::new(Gauge::new());
     let (sem, inside) = (Arc::clone(&semaphore), Arc::clone(&gauge));
-    with_deadline(LIMIT, "8 threads taking turns at a semaphore of 3", move || {
-        let start = Barrier::new(threads);
-        thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    start.wait();
-                    for round in 0..200 {
-                        let _permit = sem.acquire();
-                        let _inside = inside.enter();
-                        if round % 10 == 0 {
-                            thread::sleep(Duration::from_micros(200));
-                        } else {
-                            thread::yield_now();
+    with_deadline(
+        LIMIT,
+        "8 threads taking turns at a semaphore of 3",
+        move || {
+            let start = Barrier::new(threads);
+            thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| {
+                        start.wait();
+                        for round in 0..200 {
+                            let _permit = sem.acquire();
+                            let _inside = inside.enter();
+                            if round % 10 == 0 {
+                                thread::sleep(Duration::from_micros(200));
+                            } else {
+                                thread::yield_now();
+                            }
                         }
-                    }
-                });
-            }
-        });
-    });
+                    });
+                }
+            });
+        },
+    );
     assert!(
         gauge.most() <= k,
         "a semaphore of {k} let {} threads in at once",
@@ -162,10 +174,19 @@ fn try_acquire_fails_only_when_no_permit_is_free() {
     let sem = Arc::clone(&semaphore);
     with_deadline(LIMIT, "try_acquire", move || {
         let first = sem.try_acquire();
-        assert!(first.is_some(), "try_acquire on a fresh semaphore of 2 found no permit");
+        assert!(
+            first.is_some(),
+            "try_acquire on a fresh semaphore of 2 found no permit"
+        );
         let second = sem.try_acquire();
-        assert!(second.is_some(), "try_acquire found no permit while 1 of 2 was held");
-        assert!(sem.try_acquire().is_none(), "try_acquire gave out a third permit of 2");
+        assert!(
+            second.is_some(),
+            "try_acquire found no permit while 1 of 2 was held"
+        );
+        assert!(
+            sem.try_acquire().is_none(),
+            "try_acquire gave out a third permit of 2"
+        );
         drop(first);
         assert!(
             sem.try_acquire().is_some(),
@@ -185,12 +206,16 @@ fn a_panicking_holder_gives_its_permit_back() {
     .join();
     assert!(died.is_err(), "the panicking holder was supposed to panic");
     let sem = Arc::clone(&semaphore);
-    let got = with_deadline(Duration::from_secs(2), "acquire after a holder panicked", move || {
-        let free = sem.try_acquire().is_some();
-        // And a blocking acquire gets it too (the permit from try_acquire is gone by now).
-        drop(sem.acquire());
-        free
-    });
+    let got = with_deadline(
+        Duration::from_secs(2),
+        "acquire after a holder panicked",
+        move || {
+            let free = sem.try_acquire().is_some();
+            // And a blocking acquire gets it too (the permit from try_acquire is gone by now).
+            drop(sem.acquire());
+            free
+        },
+    );
     assert!(
         got,
         "after the only permit's holder panicked, try_acquire found no permit: the permit must \
@@ -205,7 +230,11 @@ fn semaphore_serves_waiters_in_turn() {
     let hogged = Arc::new(AtomicUsize::new(0));
     // The hog takes the permit, holds it 1 ms, gives it back and at once asks again.
     let hog = {
-        let (sem, stop, hogged) = (Arc::clone(&semaphore), Arc::clone(&stop), Arc::clone(&hogged));
+        let (sem, stop, hogged) = (
+            Arc::clone(&semaphore),
+            Arc::clone(&stop),
+            Arc::clone(&hogged),
+        );
         thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let _permit = sem.acquire();
@@ -216,11 +245,15 @@ fn semaphore_serves_waiters_in_turn() {
     };
     thread::sleep(Duration::from_millis(20));
     let sem = Arc::clone(&semaphore);
-    let waited = with_deadline(LIMIT, "a waiter at a semaphore hogged by another thread", move || {
-        let start = Instant::now();
-        drop(sem.acquire());
-        start.elapsed()
-    });
+    let waited = with_deadline(
+        LIMIT,
+        "a waiter at a semaphore hogged by another thread",
+        move || {
+            let start = Instant::now();
+            drop(sem.acquire());
+            start.elapsed()
+        },
+    );
     stop.store(true, Ordering::Relaxed);
     hog.join().unwrap();
     assert!(
@@ -240,8 +273,14 @@ fn at_most_two_writers_at_once() {
         write_greetings_two_at_a_time(screen, &permits, name, LINES)
     });
     let most = screen.most_writers_at_once();
-    assert!(most <= 2, "{most} writers were at the screen at once: at most 2 may be");
-    assert!(most == 2, "only one writer at a time was at the screen: the semaphore of 2 must let two in");
+    assert!(
+        most <= 2,
+        "{most} writers were at the screen at once: at most 2 may be"
+    );
+    assert!(
+        most == 2,
+        "only one writer at a time was at the screen: the semaphore of 2 must let two in"
+    );
     assert!(
         screen.lines().len() == WRITERS * LINES,
         "the writers wrote {} lines, expected {}",

@@ -19,7 +19,10 @@ pub struct Permit<'a> {
 impl Semaphore {
     /// A semaphore with `permits` permits.
     pub fn new(permits: usize) -> Self {
-        Semaphore { free: Mutex::new(permits), changed: Condvar::new() }
+        Semaphore {
+            free: Mutex::new(permits),
+            changed: Condvar::new(),
+        }
     }
 
     /// Waits for a permit, but only once.

@@ -71,7 +71,10 @@ where
     // Joining in spawn order gives the results in worker order, whatever order they finish in.
     handles
         .into_iter()
-        .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
         .collect()
 }
 
@@ -100,14 +103,17 @@ where
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .sum()
     })
 }
 
 /// `k` ranges that cover `0..len` in order, the first `len % k` of them one item longer.
 pub fn chunk_ranges(len: usize, k: usize) -> impl Iterator<Item = Range<usize>> {
-    let (base, longer) = if k == 0 { (0, 0) } else { (len / k, len % k) };
+    let (base, longer) = (len.checked_div(k).unwrap_or(0), len.checked_rem(k).unwrap_or(0));
     (0..k).map(move |i| {
         let start = i * base + i.min(longer);
         start..start + base + usize::from(i < longer)

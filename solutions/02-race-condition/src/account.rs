@@ -16,7 +16,11 @@ pub struct InsufficientFunds {
 
 impl fmt::Display for InsufficientFunds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot withdraw {} from a balance of {}", self.requested, self.balance)
+        write!(
+            f,
+            "cannot withdraw {} from a balance of {}",
+            self.requested, self.balance
+        )
     }
 }
 
@@ -31,7 +35,9 @@ pub struct Account {
 impl Account {
     /// An account holding `balance`.
     pub fn new(balance: i64) -> Self {
-        Account { balance: Mutex::new(balance) }
+        Account {
+            balance: Mutex::new(balance),
+        }
     }
 
     /// The balance now.
@@ -52,7 +58,10 @@ impl Account {
         // deadlock.)
         let mut balance = self.balance.lock().unwrap();
         if *balance < amount {
-            return Err(InsufficientFunds { balance: *balance, requested: amount });
+            return Err(InsufficientFunds {
+                balance: *balance,
+                requested: amount,
+            });
         }
         *balance -= amount;
         Ok(())

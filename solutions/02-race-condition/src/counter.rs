@@ -11,7 +11,9 @@ pub struct Counter {
 impl Counter {
     /// A counter at zero.
     pub fn new() -> Self {
-        Counter { value: AtomicU64::new(0) }
+        Counter {
+            value: AtomicU64::new(0),
+        }
     }
 
     /// Adds one. Every call must count, whatever other threads do meanwhile.

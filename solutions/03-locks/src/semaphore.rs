@@ -35,7 +35,10 @@ impl Semaphore {
     /// A semaphore with `permits` permits.
     pub fn new(permits: usize) -> Self {
         Semaphore {
-            tickets: Mutex::new(Tickets { issued: 0, admitted: permits as u64 }),
+            tickets: Mutex::new(Tickets {
+                issued: 0,
+                admitted: permits as u64,
+            }),
             changed: Condvar::new(),
         }
     }
@@ -53,7 +56,10 @@ impl Semaphore {
         tickets.issued += 1;
         // `wait_while` re-checks after every wake-up: a wake-up is a hint, not a promise (it
         // may be spurious, or meant for another ticket).
-        let _tickets = self.changed.wait_while(tickets, |t| mine >= t.admitted).unwrap();
+        let _tickets = self
+            .changed
+            .wait_while(tickets, |t| mine >= t.admitted)
+            .unwrap();
         Permit { semaphore: self }
     }
 

@@ -24,7 +24,11 @@ pub fn check(
     let package = lesson.package(variant);
     if !json {
         let limit = lesson.time_limit(course, "").as_secs();
-        let runs = if repeat > 1 { format!(", {repeat} runs each") } else { String::new() };
+        let runs = if repeat > 1 {
+            format!(", {repeat} runs each")
+        } else {
+            String::new()
+        };
         println!(
             "{} {} ({variant}): each check in its own process, limited to {limit} s{runs}",
             style(&lesson.id).bold(),
@@ -46,11 +50,22 @@ pub fn check(
                     lesson.id
                 );
             }
-            record(course, lesson, variant, LessonProgress { passed: 0, total: 0, compile_error: true })?;
+            record(
+                course,
+                lesson,
+                variant,
+                LessonProgress {
+                    passed: 0,
+                    total: 0,
+                    compile_error: true,
+                },
+            )?;
             return Ok(ExitCode::FAILURE);
         }
         Grade::Interrupted(_) => {
-            eprintln!("\nInterrupted: the running check was killed, and nothing it started was left behind.");
+            eprintln!(
+                "\nInterrupted: the running check was killed, and nothing it started was left behind."
+            );
             return Ok(ExitCode::from(INTERRUPTED));
         }
         Grade::Checked(reports) => reports,
@@ -58,33 +73,61 @@ pub fn check(
 
     let total = reports.len();
     let passed = reports.iter().filter(|r| r.passed()).count();
-    record(course, lesson, variant, LessonProgress { passed, total, compile_error: false })?;
+    record(
+        course,
+        lesson,
+        variant,
+        LessonProgress {
+            passed,
+            total,
+            compile_error: false,
+        },
+    )?;
     if json {
         print_json(lesson, variant, true, &reports);
     } else {
         print_summary(course, lesson, variant, passed, total);
     }
-    Ok(if passed == total { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if passed == total {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn print_summary(course: &Course, lesson: &Lesson, variant: Variant, passed: usize, total: usize) {
     println!();
     if passed == total {
-        println!("{}", style(format!("All {total} checks of {} pass.", lesson.id)).green().bold());
+        println!(
+            "{}",
+            style(format!("All {total} checks of {} pass.", lesson.id))
+                .green()
+                .bold()
+        );
         if variant == Variant::Starter {
-            let next = course.lessons.iter().skip_while(|l| l.id != lesson.id).nth(1);
+            let next = course
+                .lessons
+                .iter()
+                .skip_while(|l| l.id != lesson.id)
+                .nth(1);
             match next {
-                Some(next) => println!("Next: {} ({}): cargo xtask check {}", next.id, next.title, next.id),
+                Some(next) => println!(
+                    "Next: {} ({}): cargo xtask check {}",
+                    next.id, next.title, next.id
+                ),
                 None => println!("That was the last lesson. Well done."),
             }
         }
     } else {
-        println!("{}", style(format!("{passed} of {total} checks of {} pass.", lesson.id)).bold());
-        if variant == Variant::Starter {
-            if let Some(first) = hint::first(lesson) {
-                println!("Hint: {first}");
-                println!("More hints: cargo xtask hint {}", lesson.id);
-            }
+        println!(
+            "{}",
+            style(format!("{passed} of {total} checks of {} pass.", lesson.id)).bold()
+        );
+        if variant == Variant::Starter
+            && let Some(first) = hint::first(lesson)
+        {
+            println!("Hint: {first}");
+            println!("More hints: cargo xtask hint {}", lesson.id);
         }
     }
 }
@@ -97,11 +140,19 @@ fn print_json(lesson: &Lesson, variant: Variant, compiled: bool, reports: &[Chec
         passed: compiled && reports.iter().all(CheckReport::passed),
         checks: reports.iter().map(JsonCheck::from_report).collect(),
     };
-    println!("{}", serde_json::to_string_pretty(&record).expect("results serialise"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&record).expect("results serialise")
+    );
 }
 
 /// Remembers the student's result (the solution's results are not the student's progress).
-fn record(course: &Course, lesson: &Lesson, variant: Variant, result: LessonProgress) -> Result<()> {
+fn record(
+    course: &Course,
+    lesson: &Lesson,
+    variant: Variant,
+    result: LessonProgress,
+) -> Result<()> {
     if variant != Variant::Starter {
         return Ok(());
     }

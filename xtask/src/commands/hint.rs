@@ -9,20 +9,35 @@ use crate::progress::Progress;
 
 pub fn hint(course: &Course, lesson: &Lesson, all: bool) -> Result<ExitCode> {
     if lesson.hints.is_empty() {
-        println!("{} has no hints: its README is the place to start.", lesson.id);
+        println!(
+            "{} has no hints: its README is the place to start.",
+            lesson.id
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::load(&course.root);
     let shown = progress.hints_shown.entry(lesson.id.clone()).or_insert(0);
-    let upto = if all { lesson.hints.len() } else { (*shown + 1).min(lesson.hints.len()) };
+    let upto = if all {
+        lesson.hints.len()
+    } else {
+        (*shown + 1).min(lesson.hints.len())
+    };
     for (i, hint) in lesson.hints.iter().enumerate().take(upto) {
         // Show only the new hint, unless all were asked for.
         if all || i + 1 == upto {
-            println!("Hint {} of {} for {}:\n  {hint}\n", i + 1, lesson.hints.len(), lesson.id);
+            println!(
+                "Hint {} of {} for {}:\n  {hint}\n",
+                i + 1,
+                lesson.hints.len(),
+                lesson.id
+            );
         }
     }
     if upto == lesson.hints.len() && !all {
-        println!("That was the last hint. `cargo xtask hint {} --all` shows them all.", lesson.id);
+        println!(
+            "That was the last hint. `cargo xtask hint {} --all` shows them all.",
+            lesson.id
+        );
     }
     *shown = upto;
     progress.save(&course.root)?;

@@ -20,7 +20,11 @@ pub fn verify(course: &Course, only: Option<&Lesson>, repeat: usize) -> Result<E
         let before = problems.len();
         let summary = verify_lesson(course, lesson, repeat, &mut problems)?;
         let ok = problems.len() == before;
-        let mark = if ok { style("✓").green().bold() } else { style("✗").red().bold() };
+        let mark = if ok {
+            style("✓").green().bold()
+        } else {
+            style("✗").red().bold()
+        };
         println!("{mark} {} {}: {summary}", lesson.id, lesson.slug());
         for problem in &problems[before..] {
             println!("    {problem}");
@@ -65,8 +69,10 @@ fn verify_lesson(
     match grade_package(course, lesson, &lesson.package(Variant::Starter), repeat)? {
         None => problems.push("the starter does not compile (it must, untouched)".into()),
         Some(reports) => {
-            let must_fail: Vec<&CheckReport> =
-                reports.iter().filter(|r| !lesson.starter_may_pass.contains(&r.name)).collect();
+            let must_fail: Vec<&CheckReport> = reports
+                .iter()
+                .filter(|r| !lesson.starter_may_pass.contains(&r.name))
+                .collect();
             for r in &must_fail {
                 let failures = r.failures();
                 if failures < r.runs.len() {
@@ -81,7 +87,10 @@ fn verify_lesson(
             if reports.iter().all(CheckReport::passed) {
                 problems.push("the untouched starter passes every check".into());
             }
-            let failing = must_fail.iter().filter(|r| r.failures() == r.runs.len()).count();
+            let failing = must_fail
+                .iter()
+                .filter(|r| r.failures() == r.runs.len())
+                .count();
             parts.push(format!("starter fails {failing}/{}", must_fail.len()));
         }
     }
@@ -92,7 +101,8 @@ fn verify_lesson(
             Some(reports) => {
                 for name in &mutant.must_fail {
                     match reports.iter().find(|r| &r.name == name) {
-                        None => problems.push(format!("mutant {}: no check named {name}", mutant.package)),
+                        None => problems
+                            .push(format!("mutant {}: no check named {name}", mutant.package)),
                         Some(r) if r.failures() < r.runs.len() => problems.push(format!(
                             "{name} misses the mutant \"{}\" in {} of {} runs",
                             mutant.bug,
@@ -115,10 +125,12 @@ fn grade_package(
     package: &str,
     repeat: usize,
 ) -> Result<Option<Vec<CheckReport>>> {
-    Ok(match grade::grade(course, lesson, package, repeat, true, &mut Silent)? {
-        Grade::Checked(reports) | Grade::Interrupted(reports) => Some(reports),
-        Grade::DoesNotCompile => None,
-    })
+    Ok(
+        match grade::grade(course, lesson, package, repeat, true, &mut Silent)? {
+            Grade::Checked(reports) | Grade::Interrupted(reports) => Some(reports),
+            Grade::DoesNotCompile => None,
+        },
+    )
 }
 
 fn first_line(report: &CheckReport) -> String {
