@@ -6,7 +6,9 @@
 /// Sends `tracing` events to stderr with thread names and times since start. `RUST_LOG`-style
 /// levels are not needed in the demos: everything at INFO and above is shown.
 pub fn init() {
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
+        .with_ansi(std::io::stderr().is_terminal())
         .with_thread_names(true)
         .with_target(false)
         .with_timer(tracing_subscriber::fmt::time::uptime())

@@ -113,7 +113,10 @@ where
 
 /// `k` ranges that cover `0..len` in order, the first `len % k` of them one item longer.
 pub fn chunk_ranges(len: usize, k: usize) -> impl Iterator<Item = Range<usize>> {
-    let (base, longer) = (len.checked_div(k).unwrap_or(0), len.checked_rem(k).unwrap_or(0));
+    let (base, longer) = (
+        len.checked_div(k).unwrap_or(0),
+        len.checked_rem(k).unwrap_or(0),
+    );
     (0..k).map(move |i| {
         let start = i * base + i.min(longer);
         start..start + base + usize::from(i < longer)
