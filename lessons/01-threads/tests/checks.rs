@@ -15,6 +15,10 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const LIMIT: Duration = Duration::from_secs(8);
 
+// The allocation count is process-wide. The grader runs each check in a process of its own,
+// but `cargo test` runs them side by side, so the checks that allocate a lot take turns.
+static ALLOCATING: Mutex<()> = Mutex::new(());
+
 #[test]
 fn workers_run_on_their_own_named_threads() {
     let (caller, reports) = with_deadline(LIMIT, "run_named(4, …)", || {
@@ -99,6 +103,7 @@ fn workers_start_together_and_are_joined_in_order() {
 
 #[test]
 fn chunked_sum_matches_the_serial_sum_for_uneven_splits() {
+    let _turn = ALLOCATING.lock().unwrap_or_else(|e| e.into_inner());
     for (len, k) in [
         (12, 4),
         (10, 3),
@@ -128,6 +133,7 @@ fn chunked_sum_matches_the_serial_sum_for_uneven_splits() {
 
 #[test]
 fn chunked_sum_runs_k_scoped_threads_on_borrowed_data() {
+    let _turn = ALLOCATING.lock().unwrap_or_else(|e| e.into_inner());
     let (len, k) = (200_003usize, 4);
     let data: Vec<u64> = (0..len as u64).collect();
     let caller = thread::current().id();
