@@ -10,7 +10,6 @@
 //! 1. [`run_named`]: start `n` named workers, then join them, collecting their results in order.
 //! 2. [`chunked_sum`]: split a borrowed slice into `k` chunks and sum each on its own scoped thread.
 
-
 mod report;
 
 pub use report::{Report, worker_name};
