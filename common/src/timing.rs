@@ -35,6 +35,13 @@ impl Timer {
     }
 }
 
+/// `[label] 1.234 s`, the lectures' `Timer` output.
+impl fmt::Display for Timer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.label, seconds(self.elapsed()))
+    }
+}
+
 /// Runs `f` once, returning its result and how long it took.
 pub fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -205,6 +212,17 @@ mod tests {
         let text = t.to_string();
         assert!(text.contains("2.00×"), "{text}");
         assert!(text.contains("50 %"), "{text}");
+    }
+
+    #[test]
+    fn a_timer_prints_its_label_and_time() {
+        let timer = Timer::start("serial");
+        let text = timer.to_string();
+        assert!(
+            text.starts_with("[serial] 0.0") && text.ends_with(" s"),
+            "{text}"
+        );
+        assert_eq!(timer.label(), "serial");
     }
 
     #[test]

@@ -64,6 +64,18 @@ enum Cmd {
         #[arg(long)]
         all: bool,
     },
+    /// Check a lesson again on every save; move on to the next lesson when it passes.
+    Watch {
+        /// The lesson to start with (the first unfinished one if absent).
+        lesson: Option<String>,
+    },
+    /// Put a lesson's starter back as it was at the last commit (asks first).
+    Reset {
+        lesson: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Prove that every solution passes and every untouched starter fails its checks.
     Verify {
         /// Only this lesson.
@@ -121,7 +133,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let lesson = course.lookup(&lesson)?;
-            commands::check::check(&course, lesson, variant(solution), repeat.max(1), json)
+            let verdict =
+                commands::check::check(&course, lesson, variant(solution), repeat.max(1), json)?;
+            Ok(verdict.exit_code())
         }
         Cmd::Run {
             lesson,
@@ -131,6 +145,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lesson = course.lookup(&lesson)?;
             commands::run::run(&course, lesson, variant(solution), &args)
         }
+        Cmd::Watch { lesson } => {
+            let start = lesson.map(|l| course.lookup(&l)).transpose()?;
+            Ok(commands::watch::watch(&course, start)?.exit_code())
+        }
+        Cmd::Reset { lesson, yes } => commands::reset::reset(&course, course.lookup(&lesson)?, yes),
         Cmd::Hint { lesson, all } => commands::hint::hint(&course, course.lookup(&lesson)?, all),
         Cmd::Verify { lesson, repeat } => {
             let only = lesson.map(|l| course.lookup(&l)).transpose()?;

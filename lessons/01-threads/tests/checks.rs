@@ -74,7 +74,7 @@ fn workers_start_together_and_are_joined_in_order() {
             let _keep = &job_alive;
             let _inside = inside.enter();
             // Later workers finish first: finishing order is the reverse of worker order.
-            thread::sleep(Duration::from_millis(40 * (n - i) as u64));
+            thread::sleep(Duration::from_millis(100 * (n - i) as u64));
             i * 10
         })
     });

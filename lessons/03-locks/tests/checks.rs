@@ -155,7 +155,12 @@ fn semaphore_lets_k_threads_in_at_once() {
                 s.spawn(|| {
                     let _permit = sem.acquire();
                     let _inside = inside.enter();
-                    thread::sleep(Duration::from_millis(50));
+                    // Stay until k holders have been inside together, or half a second passed
+                    // (a semaphore that lets fewer in never gets there).
+                    let start = Instant::now();
+                    while inside.most() < k && start.elapsed() < Duration::from_millis(500) {
+                        thread::sleep(Duration::from_millis(1));
+                    }
                 });
             }
         });
@@ -163,7 +168,7 @@ fn semaphore_lets_k_threads_in_at_once() {
     assert!(
         gauge.most() == k,
         "a semaphore of {k} never had more than {} holder(s) at once, though {threads} threads \
-         each held a permit for 50 ms: it must let {k} in",
+         each held a permit for half a second waiting for company: it must let {k} in",
         gauge.most()
     );
 }

@@ -11,8 +11,26 @@ use crate::grade::{self, CheckReport, Grade, Silent};
 use crate::progress::{LessonProgress, Progress};
 use crate::report::{JsonCheck, JsonLesson, Printer};
 
-/// Exit code when the user pressed Ctrl-C (128 + SIGINT, as shells report it).
-const INTERRUPTED: u8 = 130;
+/// How a check of a whole lesson ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// A check failed, or the lesson did not compile.
+    Failed,
+    /// The user pressed Ctrl-C.
+    Interrupted,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Passed => ExitCode::SUCCESS,
+            Verdict::Failed => ExitCode::FAILURE,
+            // 128 + SIGINT, as shells report a program stopped by Ctrl-C.
+            Verdict::Interrupted => ExitCode::from(130),
+        }
+    }
+}
 
 pub fn check(
     course: &Course,
@@ -20,7 +38,7 @@ pub fn check(
     variant: Variant,
     repeat: usize,
     json: bool,
-) -> Result<ExitCode> {
+) -> Result<Verdict> {
     let package = lesson.package(variant);
     if !json {
         let limit = lesson.time_limit(course, "").as_secs();
@@ -60,13 +78,13 @@ pub fn check(
                     compile_error: true,
                 },
             )?;
-            return Ok(ExitCode::FAILURE);
+            return Ok(Verdict::Failed);
         }
         Grade::Interrupted(_) => {
             eprintln!(
                 "\nInterrupted: the running check was killed, and nothing it started was left behind."
             );
-            return Ok(ExitCode::from(INTERRUPTED));
+            return Ok(Verdict::Interrupted);
         }
         Grade::Checked(reports) => reports,
     };
@@ -89,9 +107,9 @@ pub fn check(
         print_summary(course, lesson, variant, passed, total);
     }
     Ok(if passed == total {
-        ExitCode::SUCCESS
+        Verdict::Passed
     } else {
-        ExitCode::FAILURE
+        Verdict::Failed
     })
 }
 

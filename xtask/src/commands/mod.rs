@@ -4,5 +4,7 @@ pub mod check;
 pub mod ci;
 pub mod hint;
 pub mod list;
+pub mod reset;
 pub mod run;
 pub mod verify;
+pub mod watch;

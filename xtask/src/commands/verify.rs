@@ -19,6 +19,11 @@ pub fn verify(course: &Course, only: Option<&Lesson>, repeat: usize) -> Result<E
     for lesson in lessons {
         let before = problems.len();
         let summary = verify_lesson(course, lesson, repeat, &mut problems)?;
+        if grade_interrupted() {
+            // A grading cut short proves nothing either way: report nothing of this lesson.
+            println!("Interrupted.");
+            return Ok(ExitCode::from(130));
+        }
         let ok = problems.len() == before;
         let mark = if ok {
             style("✓").green().bold()
@@ -28,10 +33,6 @@ pub fn verify(course: &Course, only: Option<&Lesson>, repeat: usize) -> Result<E
         println!("{mark} {} {}: {summary}", lesson.id, lesson.slug());
         for problem in &problems[before..] {
             println!("    {problem}");
-        }
-        if grade_interrupted() {
-            println!("Interrupted.");
-            return Ok(ExitCode::from(130));
         }
     }
     if problems.is_empty() {
