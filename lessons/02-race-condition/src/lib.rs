@@ -24,9 +24,11 @@
 
 pub mod account;
 pub mod counter;
+mod error;
 #[doc(hidden)]
 pub mod model;
 mod sync;
 
-pub use account::{Account, InsufficientFunds, transfer};
+pub use account::{Account, transfer};
 pub use counter::Counter;
+pub use error::InsufficientFunds;

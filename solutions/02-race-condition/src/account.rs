@@ -1,30 +1,8 @@
 //! A bank account that several parties use at once: the lectures' company paying in 2 000
 //! while eBay charges 1 000.
 
-use std::fmt;
-
 use super::sync::Mutex;
-
-/// A withdrawal larger than the balance, refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InsufficientFunds {
-    /// The balance when the withdrawal was refused.
-    pub balance: i64,
-    /// What was asked for.
-    pub requested: i64,
-}
-
-impl fmt::Display for InsufficientFunds {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot withdraw {} from a balance of {}",
-            self.requested, self.balance
-        )
-    }
-}
-
-impl std::error::Error for InsufficientFunds {}
+use crate::InsufficientFunds;
 
 /// An account shared by threads. The balance never goes below zero.
 #[derive(Debug)]

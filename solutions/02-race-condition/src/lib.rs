@@ -24,9 +24,12 @@
 
 pub mod account;
 pub mod counter;
+#[path = "../../../lessons/02-race-condition/src/error.rs"]
+mod error;
 #[doc(hidden)]
 pub mod model;
 mod sync;
 
-pub use account::{Account, InsufficientFunds, transfer};
+pub use account::{Account, transfer};
 pub use counter::Counter;
+pub use error::InsufficientFunds;
