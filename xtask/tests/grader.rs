@@ -611,3 +611,130 @@ fn list_shows_each_lessons_status_from_the_progress_file() {
         graded.stdout
     );
 }
+
+// ---- watch and reset --------------------------------------------------------------------------
+
+/// Waits up to `limit` for a line of `lines` that contains `text`, and returns it.
+fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, text: &str, limit: Duration) -> String {
+    let start = Instant::now();
+    while let Some(left) = limit.checked_sub(start.elapsed()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return line,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no line containing {text:?} within {limit:?}");
+}
+
+#[test]
+fn watch_checks_again_on_save_moves_on_when_a_lesson_passes_and_stops_on_ctrl_c() {
+    // A copy of its own: this test edits the starter.
+    let own = copy_of_the_fixture();
+    let root = own.path();
+    let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "lesson-01"])
+        .env("COURSE_ROOT", root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("GRADER_FIXTURE_MARKER", marker())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting xtask watch");
+    let (tx, lines) = std::sync::mpsc::channel();
+    let stdout = watcher.stdout.take().unwrap();
+    thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+
+    let result = std::panic::catch_unwind(|| {
+        wait_for_line(&lines, "Watching lessons/01-basics", GRADER_DEADLINE);
+        // The student fixes the starter and saves.
+        let lib = root.join("lessons/01-basics/src/lib.rs");
+        fs::write(&lib, "pub fn answer() -> u32 {\n    42\n}\n").unwrap();
+        wait_for_line(&lines, "All 3 checks of lesson-01 pass", GRADER_DEADLINE);
+        wait_for_line(&lines, "On to lesson-02", Duration::from_secs(5));
+        wait_for_line(&lines, "Watching lessons/02-leaks", GRADER_DEADLINE);
+    });
+    // SAFETY: sending a signal touches no memory of ours.
+    unsafe {
+        libc::kill(watcher.id() as i32, libc::SIGINT);
+    }
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = watcher.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = watcher.kill();
+            let _ = watcher.wait();
+            break None;
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+    let status = status.expect("watch did not stop within 10 s of Ctrl-C");
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "watch should exit like a program stopped by Ctrl-C"
+    );
+}
+
+#[test]
+fn reset_asks_first_then_restores_the_starter_and_removes_added_files() {
+    let own = copy_of_the_fixture();
+    let root = own.path();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "user.name=course",
+                "-c",
+                "user.email=course@example.invalid",
+            ])
+            .args(args)
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .status()
+            .expect("running git");
+        assert!(status.success(), "git {args:?} failed");
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "."]);
+    git(&["commit", "--quiet", "-m", "the course"]);
+    let lib = root.join("lessons/01-basics/src/lib.rs");
+    let original = fs::read_to_string(&lib).unwrap();
+    fs::write(&lib, "pub fn answer() -> u32 {\n    42\n}\n").unwrap();
+    let added = root.join("lessons/01-basics/src/notes.rs");
+    fs::write(&added, "// my notes\n").unwrap();
+
+    // Not a terminal and no --yes: it lists what would be lost and changes nothing.
+    let asked = xtask(root, &["reset", "lesson-01"]);
+    assert_eq!(asked.code, Some(2), "{asked:?}");
+    assert!(
+        asked.stdout.contains("lessons/01-basics/src/lib.rs"),
+        "{asked:?}"
+    );
+    assert!(asked.stderr.contains("--yes"), "{asked:?}");
+    assert_ne!(fs::read_to_string(&lib).unwrap(), original);
+
+    let reset = xtask(root, &["reset", "basics", "--yes"]);
+    assert_eq!(reset.code, Some(0), "{reset:?}");
+    assert_eq!(fs::read_to_string(&lib).unwrap(), original);
+    assert!(!added.exists(), "the file the student added is still there");
+
+    let again = xtask(root, &["reset", "lesson-01", "--yes"]);
+    assert_eq!(again.code, Some(0), "{again:?}");
+    assert!(again.stdout.contains("nothing to reset"), "{again:?}");
+}

@@ -1,12 +1,12 @@
 //! `cargo xtask watch [<lesson>]`: check a lesson again every time one of its files is saved,
 //! and move on to the next lesson when it passes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use console::style;
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -42,53 +42,60 @@ pub fn watch(course: &Course, start: Option<&Lesson>) -> Result<Verdict> {
     })
     .context("starting the file watcher")?;
 
+    let mut watching: Option<PathBuf> = None;
     loop {
         let dir = lesson.crate_dir(&course.root, Variant::Starter);
-        watcher
-            .watch(&dir, RecursiveMode::Recursive)
-            .with_context(|| format!("watching {}", dir.display()))?;
-        let verdict = check::check(course, lesson, Variant::Starter, 1, false)?;
-        watcher.unwatch(&dir).ok();
-        match verdict {
+        if watching.as_ref() != Some(&dir) {
+            if let Some(old) = watching.take() {
+                watcher.unwatch(&old).ok();
+            }
+            watcher
+                .watch(&dir, RecursiveMode::Recursive)
+                .with_context(|| format!("watching {}", dir.display()))?;
+            watching = Some(dir.clone());
+        }
+        // The saves that led here are in the build this check makes.
+        while changes.try_recv().is_ok() {}
+        match check::check(course, lesson, Variant::Starter, 1, false)? {
             Verdict::Interrupted => return Ok(Verdict::Interrupted),
-            Verdict::Passed => match course
-                .lessons
-                .iter()
-                .skip_while(|l| l.id != lesson.id)
-                .nth(1)
-            {
-                Some(next) => {
-                    println!(
-                        "\n{}\n",
-                        style(format!("On to {}: {}", next.id, next.title)).bold()
-                    );
-                    lesson = next;
-                    continue;
+            Verdict::Passed => {
+                match course
+                    .lessons
+                    .iter()
+                    .skip_while(|l| l.id != lesson.id)
+                    .nth(1)
+                {
+                    Some(next) => {
+                        println!(
+                            "\n{}\n",
+                            style(format!("On to {}: {}", next.id, next.title)).bold()
+                        );
+                        lesson = next;
+                        continue;
+                    }
+                    None => return Ok(Verdict::Passed),
                 }
-                None => return Ok(Verdict::Passed),
-            },
+            }
             Verdict::Failed => {}
         }
-        println!(
-            "\nWatching {}: save a file to check again, Ctrl-C to stop.",
-            relative(&dir, &course.root)
-        );
-        watcher.watch(&dir, RecursiveMode::Recursive)?;
-        // Changes that arrived while the check ran were made before its build, or by it.
-        while changes.try_recv().is_ok() {}
-        loop {
-            match changes.recv_timeout(Duration::from_millis(100)) {
-                Ok(()) => break,
-                Err(RecvTimeoutError::Timeout) if INTERRUPTED.load(Ordering::SeqCst) => {
-                    return Ok(Verdict::Interrupted);
+        // A save while the check ran may have come after its build: check again at once.
+        if changes.try_recv().is_err() {
+            println!(
+                "\nWatching {}: save a file to check again, Ctrl-C to stop.",
+                relative(&dir, &course.root)
+            );
+            loop {
+                match changes.recv_timeout(Duration::from_millis(100)) {
+                    Ok(()) => break,
+                    Err(RecvTimeoutError::Timeout) if INTERRUPTED.load(Ordering::SeqCst) => {
+                        return Ok(Verdict::Interrupted);
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
                 }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the file watcher stopped"),
             }
         }
         std::thread::sleep(SETTLE);
-        while changes.try_recv().is_ok() {}
-        watcher.unwatch(&dir).ok();
         println!();
     }
 }
