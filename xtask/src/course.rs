@@ -129,6 +129,11 @@ impl Course {
             .map(|(_, l)| l)
     }
 
+    /// The lesson that comes after `lesson`, if any.
+    pub fn after(&self, lesson: &Lesson) -> Option<&Lesson> {
+        self.lessons.iter().skip_while(|l| l.id != lesson.id).nth(1)
+    }
+
     pub fn mutants_of<'a>(&'a self, lesson: &'a Lesson) -> impl Iterator<Item = &'a Mutant> {
         self.mutants.iter().filter(move |m| m.lesson == lesson.id)
     }

@@ -72,8 +72,8 @@ pub enum Grade {
     Interrupted(Vec<CheckReport>),
 }
 
-/// Something to tell the user about progress while the checks run.
-pub trait Progress {
+/// What shows the user how grading goes, check by check.
+pub trait Reporter {
     fn started(&mut self, _checks: &[String], _repeat: usize) {}
     fn finished_run(&mut self, _check: &str) {}
     fn finished_check(&mut self, _report: &CheckReport) {}
@@ -81,7 +81,7 @@ pub trait Progress {
 
 /// No progress shown.
 pub struct Silent;
-impl Progress for Silent {}
+impl Reporter for Silent {}
 
 /// Builds `package` and runs every check `repeat` times.
 pub fn grade(
@@ -90,21 +90,21 @@ pub fn grade(
     package: &str,
     repeat: usize,
     quiet: bool,
-    progress: &mut dyn Progress,
+    reporter: &mut dyn Reporter,
 ) -> Result<Grade> {
     let binary = match cargo::build_checks(&course.root, package, quiet)? {
         Build::Checks(binary) => binary,
         Build::DoesNotCompile => return Ok(Grade::DoesNotCompile),
     };
     let checks = list_checks(&binary, &lesson.checks_file(&course.root))?;
-    progress.started(&checks, repeat);
+    reporter.started(&checks, repeat);
     let mut reports = Vec::new();
     for name in &checks {
         let mut runs = Vec::new();
         for _ in 0..repeat.max(1) {
             let run = run_check(&binary, name, lesson.time_limit(course, name))?;
             runs.push(run);
-            progress.finished_run(name);
+            reporter.finished_run(name);
             if sandbox::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
                 reports.push(CheckReport {
                     name: name.clone(),
@@ -117,7 +117,7 @@ pub fn grade(
             name: name.clone(),
             runs,
         };
-        progress.finished_check(&report);
+        reporter.finished_check(&report);
         reports.push(report);
     }
     Ok(Grade::Checked(reports))

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::course::{Course, Lesson};
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Progress {
     #[serde(default)]
@@ -25,10 +27,15 @@ pub struct LessonProgress {
 }
 
 impl LessonProgress {
+    /// Every check passed at the last check.
+    pub fn is_done(&self) -> bool {
+        !self.compile_error && self.passed == self.total
+    }
+
     pub fn status(&self) -> String {
         if self.compile_error {
             "does not compile".into()
-        } else if self.passed == self.total {
+        } else if self.is_done() {
             "passed".into()
         } else {
             format!("failing {} of {}", self.total - self.passed, self.total)
@@ -47,6 +54,14 @@ impl Progress {
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
+    }
+
+    /// The first lesson, in course order, that has not passed yet.
+    pub fn next_lesson<'a>(&self, course: &'a Course) -> Option<&'a Lesson> {
+        course
+            .lessons
+            .iter()
+            .find(|l| !self.lessons.get(&l.id).is_some_and(LessonProgress::is_done))
     }
 
     pub fn save(&self, root: &Path) -> Result<()> {

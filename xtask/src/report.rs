@@ -5,7 +5,7 @@ use console::{Term, style};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::grade::{CheckReport, Progress, Status, summary};
+use crate::grade::{CheckReport, Reporter, Status, summary};
 
 /// How much of a check's output goes into its JSON record.
 const OUTPUT_CUT: usize = 600;
@@ -72,7 +72,7 @@ impl Printer {
     }
 }
 
-impl Progress for Printer {
+impl Reporter for Printer {
     fn started(&mut self, checks: &[String], repeat: usize) {
         if repeat > 1 {
             let bar = ProgressBar::new((checks.len() * repeat) as u64);

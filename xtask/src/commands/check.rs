@@ -54,8 +54,8 @@ pub fn check(
         );
     }
     let mut printer = Printer::new();
-    let progress: &mut dyn grade::Progress = if json { &mut Silent } else { &mut printer };
-    let result = grade::grade(course, lesson, &package, repeat, json, progress)?;
+    let reporter: &mut dyn grade::Reporter = if json { &mut Silent } else { &mut printer };
+    let result = grade::grade(course, lesson, &package, repeat, json, reporter)?;
     drop(printer);
 
     let reports = match result {
@@ -123,11 +123,7 @@ fn print_summary(course: &Course, lesson: &Lesson, variant: Variant, passed: usi
                 .bold()
         );
         if variant == Variant::Starter {
-            let next = course
-                .lessons
-                .iter()
-                .skip_while(|l| l.id != lesson.id)
-                .nth(1);
+            let next = course.after(lesson);
             match next {
                 Some(next) => println!(
                     "Next: {} ({}): cargo xtask check {}",

@@ -26,12 +26,7 @@ pub fn list(course: &Course) -> ExitCode {
         ]);
     }
     println!("{table}");
-    match course.lessons.iter().find(|l| {
-        progress
-            .lessons
-            .get(&l.id)
-            .is_none_or(|p| p.status() != "passed")
-    }) {
+    match progress.next_lesson(course) {
         Some(next) => println!("Next: cargo xtask check {}", next.id),
         None => println!("Every lesson passes. Well done."),
     }

@@ -21,12 +21,7 @@ const SETTLE: Duration = Duration::from_millis(250);
 
 pub fn watch(course: &Course, start: Option<&Lesson>) -> Result<Verdict> {
     let progress = Progress::load(&course.root);
-    let first_unfinished = course.lessons.iter().find(|l| {
-        progress
-            .lessons
-            .get(&l.id)
-            .is_none_or(|p| p.status() != "passed")
-    });
+    let first_unfinished = progress.next_lesson(course);
     let Some(mut lesson) = start.or(first_unfinished) else {
         println!("Every lesson passes: nothing to watch. Well done.");
         return Ok(Verdict::Passed);
@@ -58,24 +53,17 @@ pub fn watch(course: &Course, start: Option<&Lesson>) -> Result<Verdict> {
         while changes.try_recv().is_ok() {}
         match check::check(course, lesson, Variant::Starter, 1, false)? {
             Verdict::Interrupted => return Ok(Verdict::Interrupted),
-            Verdict::Passed => {
-                match course
-                    .lessons
-                    .iter()
-                    .skip_while(|l| l.id != lesson.id)
-                    .nth(1)
-                {
-                    Some(next) => {
-                        println!(
-                            "\n{}\n",
-                            style(format!("On to {}: {}", next.id, next.title)).bold()
-                        );
-                        lesson = next;
-                        continue;
-                    }
-                    None => return Ok(Verdict::Passed),
+            Verdict::Passed => match course.after(lesson) {
+                Some(next) => {
+                    println!(
+                        "\n{}\n",
+                        style(format!("On to {}: {}", next.id, next.title)).bold()
+                    );
+                    lesson = next;
+                    continue;
                 }
-            }
+                None => return Ok(Verdict::Passed),
+            },
             Verdict::Failed => {}
         }
         // A save while the check ran may have come after its build: check again at once.
