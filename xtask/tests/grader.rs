@@ -139,10 +139,10 @@ fn xtask(root: &Path, args: &[&str]) -> Graded {
     xtask_while(root, args, |_| ()).0
 }
 
-/// Runs `xtask ARGS` on the course at `root`, calls `during` while it runs, and waits for it.
-fn xtask_while<T>(root: &Path, args: &[&str], during: impl FnOnce(&mut Child) -> T) -> (Graded, T) {
-    let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+/// `xtask ARGS` on the course at `root`, its output piped, ready to spawn.
+fn xtask_command(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
         .args(args)
         .current_dir(root)
         .env("COURSE_ROOT", root)
@@ -151,9 +151,14 @@ fn xtask_while<T>(root: &Path, args: &[&str], during: impl FnOnce(&mut Child) ->
         .env("GRADER_FIXTURE_MARKER", marker())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting xtask");
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Runs `xtask ARGS` on the course at `root`, calls `during` while it runs, and waits for it.
+fn xtask_while<T>(root: &Path, args: &[&str], during: impl FnOnce(&mut Child) -> T) -> (Graded, T) {
+    let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut child = xtask_command(root, args).spawn().expect("starting xtask");
     let drain = |mut pipe: Box<dyn Read + Send>| {
         thread::spawn(move || {
             let mut text = String::new();
@@ -633,13 +638,7 @@ fn watch_checks_again_on_save_moves_on_when_a_lesson_passes_and_stops_on_ctrl_c(
     let own = copy_of_the_fixture();
     let root = own.path();
     let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
-    let mut watcher = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["watch", "lesson-01"])
-        .env("COURSE_ROOT", root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("GRADER_FIXTURE_MARKER", marker())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+    let mut watcher = xtask_command(root, &["watch", "lesson-01"])
         .stderr(Stdio::null())
         .spawn()
         .expect("starting xtask watch");
