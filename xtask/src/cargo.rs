@@ -9,11 +9,34 @@ use serde::Deserialize;
 /// The profile checks and demos are built with (see the workspace's Cargo.toml).
 pub const PROFILE: &str = "grade";
 
-/// The cargo that runs us (so that `cargo +nightly xtask` stays on nightly), or `cargo`.
+/// The cargo that runs us (so that `cargo +nightly xtask` stays on nightly), or `cargo`, in the
+/// course's root and building into [`target_dir`].
 pub fn cargo(root: &Path) -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root);
+    if let Some(target) = target_dir(root, std::env::var_os("CARGO_TARGET_DIR")) {
+        command.env("CARGO_TARGET_DIR", target);
+    }
     command
+}
+
+/// Where a course's lessons are built: the course's own `target/` unless `CARGO_TARGET_DIR`
+/// (`shared`) says otherwise, and then a folder of that one for this course alone.
+///
+/// Cargo tells the packages of a workspace apart by their paths *within* the workspace, so
+/// `lessons/01-threads` of two clones of the course is one package to a shared target dir. A
+/// clone whose sources are older than the other's last build would be graded on the other
+/// clone's code, without a word. One folder per course root (named after a hash of the root's
+/// path) keeps them apart.
+pub fn target_dir(root: &Path, shared: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let shared = PathBuf::from(shared?);
+    let mut hasher = std::hash::DefaultHasher::new();
+    root.hash(&mut hasher);
+    let name = root
+        .file_name()
+        .map_or_else(|| "course".into(), |n| n.to_string_lossy().into_owned());
+    Some(shared.join(format!("{name}-{:016x}", hasher.finish())))
 }
 
 /// What building a lesson's checks produced.
@@ -103,4 +126,24 @@ pub fn run_demo(root: &Path, package: &str, args: &[String]) -> Result<ExitStatu
 pub fn run_step(root: &Path, args: &[&str]) -> Result<bool> {
     let status = cargo(root).args(args).status().context("running cargo")?;
     Ok(status.success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_course_root_gets_its_own_folder_of_a_shared_target_dir() {
+        let shared = || Some("/tmp/shared-target".into());
+        let a = target_dir(Path::new("/home/me/course"), shared()).unwrap();
+        let b = target_dir(Path::new("/home/me/course-copy"), shared()).unwrap();
+        let c = target_dir(Path::new("/srv/class/course"), shared()).unwrap();
+        assert!(a.starts_with("/tmp/shared-target") && a.to_string_lossy().contains("course-"));
+        assert!(a != b && a != c && b != c, "{a:?} {b:?} {c:?}");
+        assert_eq!(
+            a,
+            target_dir(Path::new("/home/me/course"), shared()).unwrap()
+        );
+        assert_eq!(target_dir(Path::new("/home/me/course"), None), None);
+    }
 }

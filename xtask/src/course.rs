@@ -40,7 +40,21 @@ pub struct Lesson {
     /// does right. Every other check must fail on the starter (`verify` enforces it).
     #[serde(default)]
     pub starter_may_pass: Vec<String>,
-    pub hints: Vec<String>,
+    /// In the order `cargo xtask hint` gives them out.
+    #[serde(default)]
+    pub hints: Vec<Hint>,
+}
+
+/// A hint, and the checks it helps with: after a failed `check`, the grader shows the hint for
+/// the first failing check (so a student whose semaphore deadlocks is not told how to keep
+/// lines whole).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    /// The checks this hint helps with; none means the lesson as a whole.
+    #[serde(default)]
+    pub checks: Vec<String>,
+    pub text: String,
 }
 
 /// A deliberately broken copy of a solution, and the checks that must catch it.
@@ -174,6 +188,21 @@ impl Lesson {
             .join("checks.rs")
     }
 
+    /// The hint to show when `failing` (in the order the checks ran) failed: the first hint
+    /// about the first failing check that has one, else the first hint about the lesson as a
+    /// whole, else the first hint.
+    pub fn hint_for<'a>(&'a self, failing: &[&str]) -> Option<&'a Hint> {
+        failing
+            .iter()
+            .find_map(|check| {
+                self.hints
+                    .iter()
+                    .find(|h| h.checks.iter().any(|c| c == check))
+            })
+            .or_else(|| self.hints.iter().find(|h| h.checks.is_empty()))
+            .or_else(|| self.hints.first())
+    }
+
     /// How long `check` may run.
     pub fn time_limit(&self, course: &Course, check: &str) -> Duration {
         let secs = self
@@ -221,14 +250,22 @@ mod tests {
             id = "lesson-01"
             dir = "01-threads"
             title = "Threads"
-            hints = ["one"]
+            [[lesson.hints]]
+            text = "one"
             [[lesson]]
             id = "lesson-02"
             dir = "02-race-condition"
             title = "Races"
             time_limit = 20
             check_time_limits = { slow_check = 30 }
-            hints = []
+            [[lesson.hints]]
+            checks = ["counter_counts"]
+            text = "atomics"
+            [[lesson.hints]]
+            checks = ["account_never_overdraws", "account_conserves_money"]
+            text = "one guard"
+            [[lesson.hints]]
+            text = "in general"
         "#;
         toml::from_str(text).unwrap()
     }
@@ -267,6 +304,26 @@ mod tests {
         assert_eq!(l1.time_limit(&c, "x"), Duration::from_secs(10));
         assert_eq!(l2.time_limit(&c, "x"), Duration::from_secs(20));
         assert_eq!(l2.time_limit(&c, "slow_check"), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_hint_shown_is_for_the_first_failing_check() {
+        let c = course();
+        let l2 = &c.lessons[1];
+        let hint = |failing: &[&str]| l2.hint_for(failing).map(|h| h.text.as_str());
+        assert_eq!(hint(&["account_conserves_money"]), Some("one guard"));
+        assert_eq!(
+            hint(&["account_never_overdraws", "counter_counts"]),
+            Some("one guard")
+        );
+        assert_eq!(hint(&["counter_counts"]), Some("atomics"));
+        // A check no hint names gets the hint about the lesson as a whole.
+        assert_eq!(hint(&["unnamed_check"]), Some("in general"));
+        // A lesson whose hints all name checks falls back to its first.
+        assert_eq!(
+            c.lessons[0].hint_for(&["x"]).map(|h| h.text.as_str()),
+            Some("one")
+        );
     }
 
     #[test]

@@ -9,10 +9,10 @@ mod progress;
 mod report;
 mod sandbox;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use course::{Course, Variant};
@@ -88,13 +88,33 @@ enum Cmd {
     Ci,
 }
 
-/// The course's root folder: `COURSE_ROOT` if set (the grader's own tests point it at fixture
-/// courses), else the workspace that holds this crate.
-fn course_root() -> PathBuf {
-    std::env::var_os("COURSE_ROOT").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
-        PathBuf::from,
-    )
+/// The course's root folder, found when the runner starts (never compiled in: two clones of the
+/// course that share a target dir run the same binary, and each must grade its own files).
+///
+/// `COURSE_ROOT` if set (the grader's own tests point it at fixture courses); else the
+/// workspace of the `xtask` package cargo just ran (`cargo xtask` sets `CARGO_MANIFEST_DIR` for
+/// the program it runs); else the nearest folder with a `course.toml`, from here upwards.
+fn course_root() -> Result<PathBuf> {
+    if let Some(root) = std::env::var_os("COURSE_ROOT") {
+        return Ok(PathBuf::from(root));
+    }
+    let is_course = |dir: &Path| dir.join("course.toml").is_file();
+    if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Some(root) = Path::new(&manifest).parent()
+        && is_course(root)
+    {
+        return Ok(root.to_path_buf());
+    }
+    let here = std::env::current_dir().context("finding the current folder")?;
+    here.ancestors()
+        .find(|dir| is_course(dir))
+        .map(Path::to_path_buf)
+        .with_context(|| {
+            format!(
+                "no course.toml in {} or any folder above it: run `cargo xtask` inside the course",
+                here.display()
+            )
+        })
 }
 
 fn main() -> ExitCode {
@@ -113,7 +133,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let root = course_root();
+    let root = course_root()?;
     let root = root.canonicalize().unwrap_or(root);
     let course = Course::load(&root)?;
     sandbox::init()?;

@@ -737,3 +737,61 @@ fn reset_asks_first_then_restores_the_starter_and_removes_added_files() {
     assert_eq!(again.code, Some(0), "{again:?}");
     assert!(again.stdout.contains("nothing to reset"), "{again:?}");
 }
+
+#[test]
+fn two_copies_sharing_a_target_dir_each_grade_their_own_files() {
+    // One built runner, two clones of the course, one CARGO_TARGET_DIR: the set-up in which a
+    // root compiled into the runner graded the other clone's lesson without a word.
+    let (a, b) = (copy_of_the_fixture(), copy_of_the_fixture());
+    let shared_target = tempfile::Builder::new()
+        .prefix("course-target-")
+        .tempdir()
+        .unwrap();
+    fs::write(
+        b.path().join("lessons/01-basics/src/lib.rs"),
+        "pub fn answer() -> u32 {\n    42\n}\n",
+    )
+    .unwrap();
+    let grade = |root: &Path, how: &str| {
+        let mut command = xtask_command(root, &["check", "lesson-01", "--json"]);
+        command
+            .env_remove("COURSE_ROOT")
+            .env("CARGO_TARGET_DIR", shared_target.path());
+        match how {
+            // Started from a folder inside the course, as a student does.
+            "from inside" => {
+                command
+                    .env_remove("CARGO_MANIFEST_DIR")
+                    .current_dir(root.join("lessons/01-basics"));
+            }
+            // As `cargo xtask` starts it: cargo names the manifest folder of the xtask it ran.
+            _ => {
+                command
+                    .env("CARGO_MANIFEST_DIR", root.join("xtask"))
+                    .current_dir(std::env::temp_dir());
+            }
+        }
+        let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
+        let output = command.output().expect("starting xtask");
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{stdout}\nstderr:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        check(&report, "fails_with_a_message")["status"].clone()
+    };
+    for how in ["from inside", "as cargo runs it"] {
+        assert_eq!(
+            grade(a.path(), how),
+            "fail",
+            "copy A (the starter, 41) graded {how}"
+        );
+        assert_eq!(
+            grade(b.path(), how),
+            "pass",
+            "copy B (fixed, 42) graded {how}"
+        );
+    }
+}

@@ -104,7 +104,12 @@ pub fn check(
     if json {
         print_json(lesson, variant, true, &reports);
     } else {
-        print_summary(course, lesson, variant, passed, total);
+        let failing: Vec<&str> = reports
+            .iter()
+            .filter(|r| !r.passed())
+            .map(|r| r.name.as_str())
+            .collect();
+        print_summary(course, lesson, variant, &failing, total);
     }
     Ok(if passed == total {
         Verdict::Passed
@@ -113,7 +118,14 @@ pub fn check(
     })
 }
 
-fn print_summary(course: &Course, lesson: &Lesson, variant: Variant, passed: usize, total: usize) {
+fn print_summary(
+    course: &Course,
+    lesson: &Lesson,
+    variant: Variant,
+    failing: &[&str],
+    total: usize,
+) {
+    let passed = total - failing.len();
     println!();
     if passed == total {
         println!(
@@ -138,9 +150,9 @@ fn print_summary(course: &Course, lesson: &Lesson, variant: Variant, passed: usi
             style(format!("{passed} of {total} checks of {} pass.", lesson.id)).bold()
         );
         if variant == Variant::Starter
-            && let Some(first) = hint::first(lesson)
+            && let Some(hint) = lesson.hint_for(failing)
         {
-            println!("Hint: {first}");
+            println!("Hint{}: {}", hint::about(hint), hint.text);
             println!("More hints: cargo xtask hint {}", lesson.id);
         }
     }

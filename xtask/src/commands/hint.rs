@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::course::{Course, Lesson};
+use crate::course::{Course, Hint, Lesson};
 use crate::progress::Progress;
 
 pub fn hint(course: &Course, lesson: &Lesson, all: bool) -> Result<ExitCode> {
@@ -26,10 +26,12 @@ pub fn hint(course: &Course, lesson: &Lesson, all: bool) -> Result<ExitCode> {
         // Show only the new hint, unless all were asked for.
         if all || i + 1 == upto {
             println!(
-                "Hint {} of {} for {}:\n  {hint}\n",
+                "Hint {} of {} for {}{}:\n  {}\n",
                 i + 1,
                 lesson.hints.len(),
-                lesson.id
+                lesson.id,
+                about(hint),
+                hint.text
             );
         }
     }
@@ -44,7 +46,11 @@ pub fn hint(course: &Course, lesson: &Lesson, all: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The first hint, shown by `check` when a check fails.
-pub fn first(lesson: &Lesson) -> Option<&str> {
-    lesson.hints.first().map(String::as_str)
+/// What a hint is about, for its heading: ` (for counter_counts)`, or nothing.
+pub fn about(hint: &Hint) -> String {
+    if hint.checks.is_empty() {
+        String::new()
+    } else {
+        format!(" (for {})", hint.checks.join(", "))
+    }
 }

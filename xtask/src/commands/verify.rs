@@ -59,6 +59,8 @@ fn verify_lesson(
     match grade_package(course, lesson, &lesson.package(Variant::Solution), repeat)? {
         None => problems.push("the solution does not compile".into()),
         Some(reports) => {
+            let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+            problems.extend(unknown_check_names(lesson, &names));
             for r in reports.iter().filter(|r| !r.passed()) {
                 problems.push(format!("the solution fails {}: {}", r.name, first_line(r)));
             }
@@ -118,6 +120,36 @@ fn verify_lesson(
         }
     }
     Ok(parts.join(", "))
+}
+
+/// Check names in course.toml that the lesson's checks do not have (a typo there would quietly
+/// turn off a hint, a time limit or an exception).
+fn unknown_check_names(lesson: &Lesson, checks: &[&str]) -> Vec<String> {
+    let named = lesson
+        .hints
+        .iter()
+        .flat_map(|h| h.checks.iter().map(|c| ("a hint", c)))
+        .chain(
+            lesson
+                .starter_may_pass
+                .iter()
+                .map(|c| ("starter_may_pass", c)),
+        )
+        .chain(
+            lesson
+                .check_time_limits
+                .keys()
+                .map(|c| ("check_time_limits", c)),
+        );
+    named
+        .filter(|(_, check)| !checks.contains(&check.as_str()))
+        .map(|(place, check)| {
+            format!(
+                "course.toml: {place} names {check}, which is no check of {}",
+                lesson.id
+            )
+        })
+        .collect()
 }
 
 fn grade_package(
