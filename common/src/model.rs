@@ -53,6 +53,24 @@ pub fn trace() -> Vec<Step> {
     TRACE.with(|t| t.borrow().clone())
 }
 
+/// Whether the thread named `thread` is waiting on a condition variable now: its last step so
+/// far was a wait (it let go of the mutex and has not woken with it again). A check uses it to
+/// be sure that a thread has arrived and queued before it tests what others do meanwhile.
+pub fn is_waiting(thread: &str) -> bool {
+    TRACE.with(|t| {
+        t.borrow()
+            .iter()
+            .rev()
+            .find(|step| step.thread == thread)
+            .is_some_and(|step| step.action.starts_with("wait"))
+    })
+}
+
+/// Lets the model checker run another thread here (a yielding thread goes to the back).
+pub fn yield_now() {
+    shuttle::thread::yield_now();
+}
+
 /// The steps of the current execution as the lectures print a race: one column per thread,
 /// the shared value on the right.
 pub fn trace_table() -> String {
@@ -217,6 +235,42 @@ mod tests {
                 ("unlock", "12000")
             );
         });
+    }
+
+    #[test]
+    fn a_thread_blocked_on_a_condvar_is_seen_waiting() {
+        use super::sync::Condvar;
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&seen);
+        check_sampled_interleavings(11, 200, move || {
+            let pair = Arc::new((Mutex::new(false), Condvar::new()));
+            let waiter = {
+                let pair = Arc::clone(&pair);
+                spawn("waiter", move || {
+                    let (ready, changed) = &*pair;
+                    drop(changed.wait_while(ready.lock().unwrap(), |r| !*r).unwrap());
+                })
+            };
+            // Yield until the waiter has queued (a bounded wait: the checker may starve it).
+            for _ in 0..20 {
+                if is_waiting("waiter") {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    break;
+                }
+                yield_now();
+            }
+            assert!(!is_waiting("nobody"));
+            let (ready, changed) = &*pair;
+            *ready.lock().unwrap() = true;
+            changed.notify_all();
+            waiter.join().unwrap();
+            assert!(!is_waiting("waiter"), "the waiter woke and left");
+        });
+        let seen = seen.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            seen > 100,
+            "the waiter was seen waiting in {seen} of 200 schedules"
+        );
     }
 
     #[test]

@@ -61,14 +61,26 @@ fn workers_run_on_their_own_named_threads() {
     }
 }
 
+/// Holds a clone of an `Arc` and, when dropped, waits a moment before letting go of it: a
+/// thread that is still finishing when `run_named` returns is then seen on every run, not only
+/// when it happens to be slow.
+struct LetsGoSlowly(#[allow(dead_code)] Arc<()>);
+
+impl Drop for LetsGoSlowly {
+    fn drop(&mut self) {
+        thread::sleep(Duration::from_millis(300));
+    }
+}
+
 #[test]
 fn workers_start_together_and_are_joined_in_order() {
     let n = 4;
     let gauge = Arc::new(Gauge::new());
     // The job owns a clone of `alive`; once every thread has finished and the job is dropped,
-    // only ours is left. A clone still alive means a thread still running.
+    // only ours is left. A clone still alive means a thread still running (dropping the job
+    // takes a moment, so a thread left running is never quick enough to hide).
     let alive = Arc::new(());
-    let (inside, job_alive) = (Arc::clone(&gauge), Arc::clone(&alive));
+    let (inside, job_alive) = (Arc::clone(&gauge), LetsGoSlowly(Arc::clone(&alive)));
     let results = with_deadline(LIMIT, "run_named(4, …)", move || {
         run_named(n, move |i| {
             let _keep = &job_alive;

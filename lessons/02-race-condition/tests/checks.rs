@@ -238,6 +238,37 @@ fn transfers_conserve_money() {
 }
 
 #[test]
+fn transfers_are_right_in_every_interleaving() {
+    // The real-thread check above catches a racy transfer most of the time; this one tries
+    // every interleaving of two opposite transfers, so the verdict is the same on every run.
+    let schedules = check_every_interleaving(|| {
+        let accounts = Arc::new([
+            model::account::Account::new(1),
+            model::account::Account::new(1),
+        ]);
+        let moves: Vec<_> = [("alice→bob", 0, 1), ("bob→alice", 1, 0)]
+            .into_iter()
+            .map(|(name, from, to)| {
+                let accounts = Arc::clone(&accounts);
+                spawn(name, move || {
+                    let _ = model::account::transfer(&accounts[from], &accounts[to], 1);
+                })
+            })
+            .collect();
+        moves.into_iter().for_each(|m| m.join().unwrap());
+        let (a, b) = (accounts[0].balance(), accounts[1].balance());
+        if a + b != 2 || a < 0 || b < 0 {
+            fail(format!(
+                "alice and bob hold 1 each and send each other 1 at the same time; afterwards \
+                 they hold {a} and {b}. Transfers only move money: the total must stay 2 and \
+                 neither may go below zero."
+            ));
+        }
+    });
+    println!("transfers are right in all {schedules} interleavings of two opposite transfers");
+}
+
+#[test]
 fn overdraft_is_impossible_in_every_interleaving() {
     let schedules = check_every_interleaving(|| {
         let account = Arc::new(model::account::Account::new(1_500));

@@ -2,7 +2,7 @@
 // The solution runs this same file (solutions/03-locks/tests/checks.rs includes it).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -21,19 +21,30 @@ fn writer_name(i: usize) -> String {
     format!("Thread-{}", i + 1)
 }
 
-/// Runs `WRITERS` writer threads, started together, each calling `write(screen, name)`.
-fn run_writers(write: impl Fn(&Screen, &str) + Send + Sync + 'static) -> Arc<Screen> {
-    let screen = Arc::new(Screen::new());
+/// How long a writer on the checks' screen waits for the company that makes a bad schedule
+/// certain (see `Screen::for_checks`); a correct writer waits it out about once.
+const PATIENCE: Duration = Duration::from_millis(500);
+
+/// Runs `WRITERS` writer threads named Thread-1…, started together, each calling
+/// `write(screen, name)`.
+fn run_writers(
+    screen: Screen,
+    write: impl Fn(&Screen, &str) + Send + Sync + 'static,
+) -> Arc<Screen> {
+    let screen = Arc::new(screen);
     let shared = Arc::clone(&screen);
     with_deadline(LIMIT, "the writers", move || {
         let start = Barrier::new(WRITERS);
         thread::scope(|s| {
             for i in 0..WRITERS {
                 let (screen, start, write) = (&shared, &start, &write);
-                s.spawn(move || {
-                    start.wait();
-                    write(screen, &writer_name(i));
-                });
+                thread::Builder::new()
+                    .name(writer_name(i))
+                    .spawn_scoped(s, move || {
+                        start.wait();
+                        write(screen, &writer_name(i));
+                    })
+                    .expect("start a writer");
             }
         });
     });
@@ -42,7 +53,23 @@ fn run_writers(write: impl Fn(&Screen, &str) + Send + Sync + 'static) -> Arc<Scr
 
 #[test]
 fn every_line_is_whole() {
-    let screen = run_writers(|screen, name| write_greetings(screen, name, LINES));
+    // A writer that starts a line without holding the screen has another writer's piece land
+    // in it (the checks' screen waits for one), and a writer that lets go of the screen before
+    // its newline is seen doing so: either way the verdict is the same on every run.
+    let screen = run_writers(Screen::for_checks(0, PATIENCE), |screen, name| {
+        write_greetings(screen, name, LINES)
+    });
+    let broken = screen.broken_lines();
+    assert!(
+        broken.is_empty(),
+        "{}.{} Another writer's piece can land there and tear the line: hold the screen \
+         (Screen::lock) from a line's first piece to its newline.",
+        broken[0],
+        match broken.len() {
+            1 => String::new(),
+            n => format!(" ({n} lines were left open like this.)"),
+        }
+    );
     let lines = screen.lines();
     let mut per_writer = BTreeMap::new();
     let mut torn = Vec::new();
@@ -228,53 +255,103 @@ fn a_panicking_holder_gives_its_permit_back() {
     );
 }
 
+/// What thread-1 does once it has given its permit back while thread-2 waits in line.
+#[derive(Clone, Copy, Debug)]
+enum AsksAgain {
+    WithTryAcquire,
+    WithAcquire,
+}
+
 #[test]
 fn semaphore_serves_waiters_in_turn() {
-    let semaphore = Arc::new(Semaphore::new(1));
-    let stop = Arc::new(AtomicBool::new(false));
-    let hogged = Arc::new(AtomicUsize::new(0));
-    // The hog takes the permit, holds it 1 ms, gives it back and at once asks again.
-    let hog = {
-        let (sem, stop, hogged) = (
-            Arc::clone(&semaphore),
-            Arc::clone(&stop),
-            Arc::clone(&hogged),
+    // thread-1 holds the only permit; thread-2 arrives and waits in line for it; thread-1 gives
+    // it back and at once asks again. The permit is thread-2's: `try_acquire` must find none, and
+    // a second `acquire` must wait until thread-2 has had its turn. On real threads a semaphore
+    // that lets the releasing thread take its permit straight back usually gets away with it
+    // (the woken waiter tends to win the race for the mutex); the model checker tries the
+    // schedules in which it does not, the same ones on every run and every machine.
+    for asks in [AsksAgain::WithTryAcquire, AsksAgain::WithAcquire] {
+        let probed = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&probed);
+        check_sampled_interleavings(2025, 300, move || {
+            let semaphore = Arc::new(model::semaphore::Semaphore::new(1));
+            let turns = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let took_turn = |turns: &std::sync::Mutex<Vec<&'static str>>, who| {
+                turns.lock().unwrap().push(who);
+            };
+            let counted = Arc::clone(&counted);
+            let first = spawn("thread-1", move || {
+                let permit = semaphore.acquire();
+                took_turn(&turns, "thread-1");
+                let second = {
+                    let (semaphore, turns) = (Arc::clone(&semaphore), Arc::clone(&turns));
+                    spawn("thread-2", move || {
+                        let _permit = semaphore.acquire();
+                        took_turn(&turns, "thread-2");
+                    })
+                };
+                // Give thread-2 the time to arrive and queue. A schedule in which it never
+                // gets there tests nothing, and is not counted.
+                let queued = (0..50).any(|_| {
+                    common::model::yield_now();
+                    common::model::is_waiting("thread-2")
+                });
+                if queued {
+                    counted.fetch_add(1, Ordering::Relaxed);
+                }
+                drop(permit);
+                match asks {
+                    AsksAgain::WithTryAcquire => {
+                        let again = semaphore.try_acquire();
+                        let second_had_its_turn = turns.lock().unwrap().contains(&"thread-2");
+                        if queued && again.is_some() && !second_had_its_turn {
+                            common::model::fail(
+                                "thread-1 gave its permit back and took it straight back with \
+                                 try_acquire, while thread-2 was waiting in line for it. A permit \
+                                 given back belongs to the first thread in line: try_acquire may \
+                                 take one only when no one is waiting.",
+                            );
+                        }
+                    }
+                    AsksAgain::WithAcquire => {
+                        let _again = semaphore.acquire();
+                        took_turn(&turns, "thread-1");
+                    }
+                }
+                second.join().unwrap();
+                let turns = turns.lock().unwrap().clone();
+                if queued && turns.starts_with(&["thread-1", "thread-1"]) {
+                    common::model::fail(format!(
+                        "thread-1 gave its permit back and asked again, and went in again \
+                         before thread-2, which had been waiting in line all along (turns: \
+                         {turns:?}). Waiters must be served in the order they arrived: a thread \
+                         that asks again goes to the back of the line, or a busy thread can \
+                         starve the others forever."
+                    ));
+                }
+            });
+            first.join().unwrap();
+        });
+        let probed = probed.load(Ordering::Relaxed);
+        assert!(
+            probed > 0,
+            "in none of 300 schedules did thread-2 wait on the semaphore's condition variable \
+             while thread-1 held the only permit ({asks:?}): `acquire` must wait on the Condvar \
+             when no permit is free (not spin, not sleep in a loop)"
         );
-        thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let _permit = sem.acquire();
-                hogged.fetch_add(1, Ordering::Relaxed);
-                thread::sleep(Duration::from_millis(1));
-            }
-        })
-    };
-    thread::sleep(Duration::from_millis(20));
-    let sem = Arc::clone(&semaphore);
-    let waited = with_deadline(
-        LIMIT,
-        "a waiter at a semaphore hogged by another thread",
-        move || {
-            let start = Instant::now();
-            drop(sem.acquire());
-            start.elapsed()
-        },
-    );
-    stop.store(true, Ordering::Relaxed);
-    hog.join().unwrap();
-    assert!(
-        waited < Duration::from_millis(500),
-        "a waiter waited {:.1} s while another thread took the permit back {} times in a row: \
-         waiters must be served in the order they arrived (a releasing thread that asks again \
-         goes to the back of the queue)",
-        waited.as_secs_f64(),
-        hogged.load(Ordering::Relaxed)
-    );
+        println!(
+            "{asks:?}: a waiter in line kept its turn in the {probed} schedules that queued it"
+        );
+    }
 }
 
 #[test]
 fn at_most_two_writers_at_once() {
+    // The checks' screen holds writers back until three are at it together (or one has waited
+    // half a second): a writer that does not wait for a permit meets two others there on every
+    // run, and two permit holders always meet each other.
     let permits = Arc::new(Semaphore::new(2));
-    let screen = run_writers(move |screen, name| {
+    let screen = run_writers(Screen::for_checks(3, PATIENCE), move |screen, name| {
         write_greetings_two_at_a_time(screen, &permits, name, LINES)
     });
     let most = screen.most_writers_at_once();
