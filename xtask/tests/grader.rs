@@ -555,8 +555,9 @@ fn the_text_report_is_plain_when_piped() {
         "{}",
         graded.stdout
     );
+    // The hint for the failing check, not the lesson's first hint.
     assert!(
-        lines.contains(&"Hint: The answer is 42."),
+        lines.contains(&"Hint for fails_with_a_message: The answer is 42."),
         "{}",
         graded.stdout
     );
@@ -794,4 +795,29 @@ fn two_copies_sharing_a_target_dir_each_grade_their_own_files() {
             "copy B (fixed, 42) graded {how}"
         );
     }
+}
+
+#[test]
+fn hint_gives_the_hints_one_at_a_time_in_order() {
+    let own = copy_of_the_fixture();
+    let root = own.path();
+    let first = xtask(root, &["hint", "lesson-01"]);
+    assert!(
+        first.stdout.contains("Hint 1 of 2") && first.stdout.contains("Arithmetic works."),
+        "{first:?}"
+    );
+    let second = xtask(root, &["hint", "lesson-01"]);
+    assert!(
+        second
+            .stdout
+            .contains("Hint 2 of 2 for lesson-01 (for fails_with_a_message)")
+            && second.stdout.contains("The answer is 42.")
+            && !second.stdout.contains("Arithmetic"),
+        "{second:?}"
+    );
+    let all = xtask(root, &["hint", "lesson-01", "--all"]);
+    assert!(
+        all.stdout.contains("Arithmetic works.") && all.stdout.contains("The answer is 42."),
+        "{all:?}"
+    );
 }

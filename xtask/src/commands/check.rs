@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use console::style;
 
-use crate::commands::hint;
 use crate::course::{Course, Lesson, Variant};
 use crate::grade::{self, CheckReport, Grade, Silent};
 use crate::progress::{LessonProgress, Progress};
@@ -152,7 +151,11 @@ fn print_summary(
         if variant == Variant::Starter
             && let Some(hint) = lesson.hint_for(failing)
         {
-            println!("Hint{}: {}", hint::about(hint), hint.text);
+            // Name the failing check the hint was chosen for (the hint may cover several).
+            match failing.iter().find(|f| hint.checks.iter().any(|c| c == *f)) {
+                Some(check) => println!("Hint for {check}: {}", hint.text),
+                None => println!("Hint: {}", hint.text),
+            }
             println!("More hints: cargo xtask hint {}", lesson.id);
         }
     }
