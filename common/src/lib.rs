@@ -5,6 +5,7 @@
 //! - [`timing`]: a named timer, repeated measurement, speedup and efficiency tables.
 //! - [`grading`]: what checks share: deadlines, concurrency high-water marks, allocation counts,
 //!   numbers printed the way people read them.
+//! - [`reference`]: reference values for the capstone, computed independently and kept as data.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
 //! - [`log`]: thread-named logging for the demos.
@@ -14,6 +15,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod reference;
 pub mod screen;
 pub mod timing;
 pub mod workloads;
