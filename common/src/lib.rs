@@ -7,6 +7,9 @@
 //!   numbers printed the way people read them.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
+//! - [`process`]: the same binary started again in a named role (the `__main__` guard), children
+//!   killed and reaped by their guard, an `ipc-channel` handshake with a deadline, process groups,
+//!   `/proc`. Why the course does without `procspawn` is written there.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
@@ -14,6 +17,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod process;
 pub mod screen;
 pub mod timing;
 pub mod workloads;
