@@ -148,7 +148,9 @@ pub enum ProcessError {
         deadline: Duration,
     },
     /// This process is not a child started by [`Spawn::spawn_connected`].
-    #[error("no parent to connect to: {SERVER_ENV} is not set (start this role with spawn_connected)")]
+    #[error(
+        "no parent to connect to: {SERVER_ENV} is not set (start this role with spawn_connected)"
+    )]
     NoParent,
     /// The channel failed (the other side is gone, or a message could not be decoded).
     #[error("ipc-channel: {0}")]
@@ -458,11 +460,15 @@ impl ChildGuard {
     }
 
     fn child(&self) -> &Child {
-        self.child.as_ref().expect("the child is there until the guard is consumed")
+        self.child
+            .as_ref()
+            .expect("the child is there until the guard is consumed")
     }
 
     fn child_mut(&mut self) -> &mut Child {
-        self.child.as_mut().expect("the child is there until the guard is consumed")
+        self.child
+            .as_mut()
+            .expect("the child is there until the guard is consumed")
     }
 
     /// Takes the write end of the child's standard input, if it was `Stdio::piped()`.
@@ -534,7 +540,9 @@ impl ChildGuard {
 
     /// Gives up the guard: the child is no longer killed on drop (whoever holds it must wait).
     pub fn into_inner(mut self) -> Child {
-        self.child.take().expect("the child is there until the guard is consumed")
+        self.child
+            .take()
+            .expect("the child is there until the guard is consumed")
     }
 }
 
@@ -689,7 +697,11 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(10), "sh never exited");
             thread::sleep(Duration::from_millis(1));
         }
-        assert!(children_of(std::process::id()).iter().any(|p| p.pid == pid && p.is_zombie()));
+        assert!(
+            children_of(std::process::id())
+                .iter()
+                .any(|p| p.pid == pid && p.is_zombie())
+        );
         assert_eq!(child.wait().unwrap().code(), Some(3));
         assert_eq!(proc_info(pid), None);
     }
@@ -715,7 +727,10 @@ mod tests {
         // subreaper). It is dead once it is gone or a zombie.
         let start = Instant::now();
         while proc_info(grandchild).is_some_and(|p| !p.is_zombie()) {
-            assert!(start.elapsed() < Duration::from_secs(10), "grandchild survived");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "grandchild survived"
+            );
             thread::sleep(Duration::from_millis(1));
         }
     }
@@ -751,7 +766,13 @@ mod tests {
     fn the_stat_line_is_read_even_with_odd_names() {
         let info = parse_stat("42 (a) b (c)) Z 1 42 42 0 -1").unwrap();
         assert_eq!(
-            (info.pid, info.name.as_str(), info.state, info.parent, info.group),
+            (
+                info.pid,
+                info.name.as_str(),
+                info.state,
+                info.parent,
+                info.group
+            ),
             (42, "a) b (c)", 'Z', 1, 42)
         );
         assert_eq!(proc_info(std::process::id()).unwrap().parent, parent_id());

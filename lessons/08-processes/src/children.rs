@@ -147,9 +147,13 @@ pub fn child_main() -> Option<ExitCode> {
 fn run_role(role: &str, arg: &str) -> Result<ExitCode, String> {
     match role {
         WORKER => {
-            let index = arg.parse().map_err(|_| format!("bad worker index {arg:?}"))?;
+            let index = arg
+                .parse()
+                .map_err(|_| format!("bad worker index {arg:?}"))?;
             let parent = connect_to_parent::<Report>().map_err(|e| e.to_string())?;
-            parent.send(Report::here(index)).map_err(|e| e.to_string())?;
+            parent
+                .send(Report::here(index))
+                .map_err(|e| e.to_string())?;
         }
         POPPER => {
             let items = pop_all(&ITEMS);
@@ -165,8 +169,12 @@ fn run_role(role: &str, arg: &str) -> Result<ExitCode, String> {
         HELLO => println!("Hello {arg} (from process {})", std::process::id()),
         SON => {
             let (me, father) = (std::process::id(), process::parent_id());
-            println!("-----> function one\nI am the first sub-process with ID {me}, my father is ID {father}");
-            println!("-----> function two\nI am still the first sub-process with ID {me}, my father is ID {father}");
+            println!(
+                "-----> function one\nI am the first sub-process with ID {me}, my father is ID {father}"
+            );
+            println!(
+                "-----> function two\nI am still the first sub-process with ID {me}, my father is ID {father}"
+            );
             println!("This is the end!");
         }
         other => return Err(format!("unknown role {other:?}")),

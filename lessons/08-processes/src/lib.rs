@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 pub use children::{
     HELLO, ITEMS, JOB, Job, POPPER, Popped, Report, SON, WORKER, child_main, pop_all,
 };
-pub use common::process::{Program, ProcessError};
+pub use common::process::{ProcessError, Program};
 
 /// How a child run by [`run_job`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

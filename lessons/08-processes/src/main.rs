@@ -110,9 +110,15 @@ fn items(program: &Program) -> Result {
     title("Processes do not share memory: the global ITEMS");
     println!("ITEMS before: {:?}", ITEMS.lock().unwrap());
     for p in pop_in_workers(program, 3)? {
-        println!("  the worker in process {} processed {} items", p.pid, p.items);
+        println!(
+            "  the worker in process {} processed {} items",
+            p.pid, p.items
+        );
     }
-    println!("ITEMS after all workers finished: {:?}", ITEMS.lock().unwrap());
+    println!(
+        "ITEMS after all workers finished: {:?}",
+        ITEMS.lock().unwrap()
+    );
     Ok(())
 }
 
@@ -134,7 +140,11 @@ fn deadline(program: &Program) -> Result {
             finished.outcome,
             seconds(start.elapsed()),
             finished.pid,
-            if gone { "gone from /proc" } else { "STILL IN /proc" }
+            if gone {
+                "gone from /proc"
+            } else {
+                "STILL IN /proc"
+            }
         );
     }
     Ok(())
@@ -157,13 +167,20 @@ fn zombie(program: &Program) -> Result {
         thread::sleep(Duration::from_millis(1));
     }
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let state = status.lines().find(|l| l.starts_with("State:")).unwrap_or("?");
+    let state = status
+        .lines()
+        .find(|l| l.starts_with("State:"))
+        .unwrap_or("?");
     println!("the child {pid} has exited; /proc/{pid}/status says  {state}");
     println!("it keeps its pid and its exit status until we wait for it...");
     let status = child.wait()?;
     println!(
         "wait() → {status}; now /proc/{pid} {}",
-        if process::proc_info(pid).is_none() { "is gone: reaped" } else { "is still there" }
+        if process::proc_info(pid).is_none() {
+            "is gone: reaped"
+        } else {
+            "is still there"
+        }
     );
     Ok(())
 }
@@ -171,7 +188,11 @@ fn zombie(program: &Program) -> Result {
 fn cost(program: &Program, runs: usize) -> Result {
     title("What a process costs to start, against a thread");
     let process = measure(runs, || {
-        let mut child = program.role(JOB).arg(Job::Exit(0).to_arg()).spawn().unwrap();
+        let mut child = program
+            .role(JOB)
+            .arg(Job::Exit(0).to_arg())
+            .spawn()
+            .unwrap();
         child.wait().unwrap();
     });
     let thread = measure(runs, || thread::spawn(|| ()).join().unwrap());

@@ -31,7 +31,7 @@ fn clean_up(pid: u32) -> Option<&'static str> {
     } else {
         // SAFETY: kill sends a signal to our own child; no memory is touched.
         unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-        "still running: it was never killed"
+        "still running: nothing killed it or waited for it"
     };
     let mut status = 0;
     // SAFETY: waitpid writes only to `status`; `pid` is our child.
@@ -55,24 +55,21 @@ fn reports() -> Vec<Report> {
 #[test]
 fn workers_are_n_processes_whose_parent_is_us() {
     let reports = reports();
-    assert_eq!(
-        reports.len(),
-        WORKERS,
+    assert!(
+        reports.len() == WORKERS,
         "asked for {WORKERS} workers, got {} reports",
         reports.len()
     );
     let pids: BTreeSet<u32> = reports.iter().map(|r| r.pid).collect();
-    assert_eq!(
-        pids.len(),
-        WORKERS,
+    assert!(
+        pids.len() == WORKERS,
         "{WORKERS} workers reported only {} distinct pids ({pids:?}): each worker must run in a \
          process of its own",
         pids.len()
     );
     for r in &reports {
-        assert_eq!(
-            r.parent,
-            me(),
+        assert!(
+            r.parent == me(),
             "worker {} (pid {}) has parent {}, not this process ({}): a worker must be our own \
              child, started by us (the lectures' father and sons)",
             r.index,
@@ -82,9 +79,8 @@ fn workers_are_n_processes_whose_parent_is_us() {
         );
     }
     let indices: BTreeSet<usize> = reports.iter().map(|r| r.index).collect();
-    assert_eq!(
-        indices,
-        (0..WORKERS).collect(),
+    assert!(
+        indices == (0..WORKERS).collect::<BTreeSet<_>>(),
         "each worker gets its own index, 0..{WORKERS}"
     );
 }
@@ -110,11 +106,14 @@ fn finished_workers_are_reaped_not_zombies() {
 fn each_child_pops_its_own_copy_of_items() {
     let items = ITEMS.lock().unwrap().len();
     let popped = pop_in_workers(&program(), 3).expect("pop_in_workers failed");
-    assert_eq!(popped.len(), 3, "asked for 3 workers, got {} answers", popped.len());
+    assert!(
+        popped.len() == 3,
+        "asked for 3 workers, got {} answers",
+        popped.len()
+    );
     for p in &popped {
-        assert_ne!(
-            p.pid,
-            me(),
+        assert!(
+            p.pid != me(),
             "a worker popped in this process (pid {}): on a thread, all workers share one ITEMS. \
              Run each in a process of its own",
             me()
@@ -133,8 +132,8 @@ fn the_parents_items_are_unchanged() {
     let before = ITEMS.lock().unwrap().clone();
     pop_in_workers(&program(), 3).expect("pop_in_workers failed");
     let after = ITEMS.lock().unwrap().clone();
-    assert_eq!(
-        after, before,
+    assert!(
+        after == before,
         "after the workers popped, our ITEMS is {after:?}, not {before:?}: the workers changed \
          the parent's list, so they shared its memory (threads). Processes do not share memory: \
          what a child pops is gone from its copy only"
@@ -148,9 +147,8 @@ fn a_runaway_child_is_killed_and_reaped_at_the_deadline() {
     let finished = run_job(&program(), Job::Runaway, deadline).expect("run_job failed");
     let took = start.elapsed();
     let left = clean_up(finished.pid);
-    assert_eq!(
-        finished.outcome,
-        Outcome::KilledAtDeadline,
+    assert!(
+        finished.outcome == Outcome::KilledAtDeadline,
         "a child that never ends on its own ended as {:?}",
         finished.outcome
     );
@@ -174,15 +172,27 @@ fn exit_codes_and_signals_propagate() {
         (Job::Exit(0), Outcome::Exited(0), "exit(0)"),
         (Job::Exit(3), Outcome::Exited(3), "exit(3)"),
         (Job::Exit(42), Outcome::Exited(42), "exit(42)"),
-        (Job::Panic, Outcome::Exited(101), "a panic (Rust exits with 101)"),
-        (Job::Abort, Outcome::Signalled(libc::SIGABRT), "abort() (SIGABRT, no exit code)"),
-        (Job::Sleep(20), Outcome::Exited(0), "a short sleep, well within the deadline"),
+        (
+            Job::Panic,
+            Outcome::Exited(101),
+            "a panic (Rust exits with 101)",
+        ),
+        (
+            Job::Abort,
+            Outcome::Signalled(libc::SIGABRT),
+            "abort() (SIGABRT, no exit code)",
+        ),
+        (
+            Job::Sleep(20),
+            Outcome::Exited(0),
+            "a short sleep, well within the deadline",
+        ),
     ];
     for (job, expected, what) in cases {
         let finished = run_job(&program(), job, Duration::from_secs(20)).expect("run_job failed");
         clean_up(finished.pid);
-        assert_eq!(
-            finished.outcome, expected,
+        assert!(
+            finished.outcome == expected,
             "a child that ends with {what} was reported as {:?}, not {expected:?}: the parent \
              must pass on the child's own exit code, or the signal that ended it",
             finished.outcome

@@ -10,7 +10,7 @@ pub use children::{
     HELLO, ITEMS, JOB, Job, POPPER, Popped, Report, SON, WORKER, child_main, pop_all,
 };
 use common::process::Ended;
-pub use common::process::{Program, ProcessError};
+pub use common::process::{ProcessError, Program};
 
 /// How long a child may take to start and connect before it counts as failed: generous, since
 /// a loaded machine can take a while to start a process; a dead child is noticed at once anyway.
