@@ -1,5 +1,5 @@
-//! The children's side of the lesson: what a child process does in each role, and the messages
-//! it sends. You do not need to change this file; `lib.rs` is where you work.
+//! The children's side of the lesson: what a child process does in each role, the messages it
+//! sends, and the types that say how a child ended. You do not need to change this file; `lib.rs` is where you work.
 //!
 //! Every child is this same binary, started again with [`common::process::ROLE_ENV`] set to its
 //! role. `main` calls [`child_main`] first: in a child it does the role's work and returns the
@@ -128,6 +128,26 @@ impl Job {
             },
         }
     }
+}
+
+/// How a child run by `run_job` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It exited with this code (0 is success; a Rust panic in `main` gives 101).
+    Exited(i32),
+    /// A signal killed it (6 is SIGABRT, 9 is SIGKILL), before the deadline.
+    Signalled(i32),
+    /// It was still running at the deadline, so the parent killed it (and reaped it).
+    KilledAtDeadline,
+}
+
+/// What `run_job` returns: which process ran the job, and how it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    /// The child's pid.
+    pub pid: u32,
+    /// How it ended.
+    pub outcome: Outcome,
 }
 
 /// The `__main__` guard: call it first thing in `main`. In the original process it returns

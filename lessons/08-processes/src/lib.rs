@@ -20,29 +20,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub use children::{
-    HELLO, ITEMS, JOB, Job, POPPER, Popped, Report, SON, WORKER, child_main, pop_all,
+    Finished, HELLO, ITEMS, JOB, Job, Outcome, POPPER, Popped, Report, SON, WORKER, child_main,
+    pop_all,
 };
 pub use common::process::{ProcessError, Program};
-
-/// How a child run by [`run_job`] ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// It exited with this code (0 is success; a Rust panic in `main` gives 101).
-    Exited(i32),
-    /// A signal killed it (6 is SIGABRT, 9 is SIGKILL), before the deadline.
-    Signalled(i32),
-    /// It was still running at the deadline, so the parent killed it (and reaped it).
-    KilledAtDeadline,
-}
-
-/// What [`run_job`] returns: which process ran the job, and how it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Finished {
-    /// The child's pid.
-    pub pid: u32,
-    /// How it ended.
-    pub outcome: Outcome,
-}
 
 /// Starts `n` workers (role [`WORKER`], each given its index as its argument) and returns their
 /// [`Report`]s, in any order. Each worker must run in a process of its own, a child of this one,

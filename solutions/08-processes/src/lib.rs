@@ -7,73 +7,49 @@ mod children;
 use std::time::Duration;
 
 pub use children::{
-    HELLO, ITEMS, JOB, Job, POPPER, Popped, Report, SON, WORKER, child_main, pop_all,
+    Finished, HELLO, ITEMS, JOB, Job, Outcome, POPPER, Popped, Report, SON, WORKER, child_main,
+    pop_all,
 };
-use common::process::Ended;
+use common::process::{Ended, Spawn};
 pub use common::process::{ProcessError, Program};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// How long a child may take to start and connect before it counts as failed: generous, since
 /// a loaded machine can take a while to start a process; a dead child is noticed at once anyway.
 const CONNECT_DEADLINE: Duration = Duration::from_secs(20);
 
-/// How a child run by [`run_job`] ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// It exited with this code (0 is success; a Rust panic in `main` gives 101).
-    Exited(i32),
-    /// A signal killed it (6 is SIGABRT, 9 is SIGKILL), before the deadline.
-    Signalled(i32),
-    /// It was still running at the deadline, so the parent killed it (and reaped it).
-    KilledAtDeadline,
-}
-
-/// What [`run_job`] returns: which process ran the job, and how it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Finished {
-    /// The child's pid.
-    pub pid: u32,
-    /// How it ended.
-    pub outcome: Outcome,
-}
-
 /// Starts `n` workers (role [`WORKER`], each given its index as its argument) and returns their
 /// [`Report`]s, in any order. Each worker runs in a process of its own, a child of this one,
 /// and every child has been waited for (reaped) when this returns.
 pub fn start_workers(program: &Program, n: usize) -> Result<Vec<Report>, ProcessError> {
-    // Start them all, then wait for them all: the father and his sons, as the lectures do it.
-    let mut children = Vec::with_capacity(n);
-    let mut reports = Vec::with_capacity(n);
-    for i in 0..n {
-        let (child, _more, report) = program
-            .role(WORKER)
-            .arg(i.to_string())
-            .spawn_connected::<Report>(CONNECT_DEADLINE)?;
-        children.push(child);
-        reports.push(report);
-    }
-    for mut child in children {
-        // A worker that has sent its report exits; `wait` reaps it (no zombie left).
-        child.wait()?;
-    }
-    Ok(reports)
+    gather((0..n).map(|i| program.role(WORKER).arg(i.to_string())))
 }
 
 /// Starts `n` workers that each pop every item of [`ITEMS`] (role [`POPPER`]) and returns what
 /// each says it popped. Each process pops its own copy; this process's `ITEMS` is unchanged.
 pub fn pop_in_workers(program: &Program, n: usize) -> Result<Vec<Popped>, ProcessError> {
-    let mut children = Vec::with_capacity(n);
-    let mut popped = Vec::with_capacity(n);
-    for _ in 0..n {
-        let (child, _more, answer) = program
-            .role(POPPER)
-            .spawn_connected::<Popped>(CONNECT_DEADLINE)?;
-        children.push(child);
-        popped.push(answer);
+    gather((0..n).map(|_| program.role(POPPER)))
+}
+
+/// Starts every child, collects the message each sends first, then waits for them all: the
+/// father and his sons, as the lectures do it. A child that has sent its message exits; `wait`
+/// reaps it, so no zombie is left.
+fn gather<T>(children: impl Iterator<Item = Spawn>) -> Result<Vec<T>, ProcessError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+{
+    let mut started = Vec::new();
+    let mut messages = Vec::new();
+    for spawn in children {
+        let (child, _more, first) = spawn.spawn_connected::<T>(CONNECT_DEADLINE)?;
+        started.push(child);
+        messages.push(first);
     }
-    for mut child in children {
+    for mut child in started {
         child.wait()?;
     }
-    Ok(popped)
+    Ok(messages)
 }
 
 /// Runs `job` in a child process (role [`JOB`], `job.to_arg()` as its argument) and waits for
