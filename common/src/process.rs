@@ -390,39 +390,41 @@ impl Spawn {
             .spawn(move || {
                 let _ = done.send(server.accept());
             })?;
+        // `accept` blocks until a connection comes; when we stop waiting (the child died, or its
+        // time is up), we connect and hang up ourselves, so that it returns and its thread ends.
+        // A connection the child made is queued before ours: `accept` takes the child's first.
+        let hang_up = || {
+            drop(IpcSender::<T>::connect(name.clone()));
+            accepted.recv_timeout(Duration::from_secs(10))
+        };
         let start = Instant::now();
         let outcome = loop {
             match accepted.recv_timeout(POLL) {
-                Ok(Ok((receiver, first))) => break Ok((receiver, first)),
-                Ok(Err(e)) => break Err(ProcessError::Ipc(e.to_string())),
+                Ok(result) => break result.map_err(|e| ProcessError::Ipc(e.to_string())),
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     break Err(ProcessError::Ipc("the accepting thread panicked".into()));
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
             if let Some(status) = child.try_wait()? {
-                // It may have connected and sent just before it ended: give accept a moment.
-                if let Ok(Ok(accepted)) = accepted.recv_timeout(POLL * 5) {
-                    break Ok(accepted);
-                }
-                break Err(ProcessError::ExitedBeforeConnecting {
-                    role: child.role.clone(),
-                    status,
-                });
+                // It may have connected and sent its message just before it ended.
+                break match hang_up() {
+                    Ok(Ok(accepted)) => Ok(accepted),
+                    _ => Err(ProcessError::ExitedBeforeConnecting {
+                        role: child.role.clone(),
+                        status,
+                    }),
+                };
             }
             if start.elapsed() >= deadline {
                 child.kill_and_reap()?;
+                let _ = hang_up();
                 break Err(ProcessError::NoConnection {
                     role: child.role.clone(),
                     deadline,
                 });
             }
         };
-        if outcome.is_err() {
-            // `accept` may still be blocked: connect to the server and hang up, so that it
-            // returns an error and its thread ends (otherwise it would wait forever).
-            drop(IpcSender::<T>::connect(name));
-        }
         let _ = acceptor.join();
         let (receiver, first) = outcome?;
         Ok((child, receiver, first))
