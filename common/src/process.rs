@@ -330,14 +330,7 @@ impl Spawn {
 
     /// Starts the child.
     pub fn spawn(self) -> Result<ChildGuard, ProcessError> {
-        if let Some(current) = role()
-            && !self.from_a_child
-        {
-            return Err(ProcessError::SpawnFromChild {
-                current,
-                wanted: self.role,
-            });
-        }
+        refuse_from_a_child(role(), &self.role, self.from_a_child)?;
         let mut command = Command::new(&self.program);
         command
             .args(&self.args)
@@ -428,6 +421,21 @@ impl Spawn {
         let _ = acceptor.join();
         let (receiver, first) = outcome?;
         Ok((child, receiver, first))
+    }
+}
+
+/// The `__main__` guard, enforced: a process in a role may start a child only if it says so.
+fn refuse_from_a_child(
+    current: Option<String>,
+    wanted: &str,
+    from_a_child: bool,
+) -> Result<(), ProcessError> {
+    match current {
+        Some(current) if !from_a_child => Err(ProcessError::SpawnFromChild {
+            current,
+            wanted: wanted.to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -666,6 +674,14 @@ mod tests {
             .unwrap();
         assert_eq!(child.wait().unwrap(), Ended::Exited(7));
         assert_eq!(child.wait().unwrap(), Ended::Exited(7), "a second wait");
+    }
+
+    #[test]
+    fn a_child_may_not_start_a_child_unless_it_says_so() {
+        assert!(refuse_from_a_child(None, "worker", false).is_ok());
+        let err = refuse_from_a_child(Some("worker".into()), "worker", false).unwrap_err();
+        assert!(err.to_string().contains("__main__"), "{err}");
+        assert!(refuse_from_a_child(Some("manager".into()), "worker", true).is_ok());
     }
 
     #[test]
