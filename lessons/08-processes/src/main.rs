@@ -134,17 +134,26 @@ fn deadline(program: &Program) -> Result {
     for (job, what) in jobs {
         let start = Instant::now();
         let finished = run_job(program, job, Duration::from_millis(500))?;
-        let gone = process::proc_info(finished.pid).is_none_or(|p| p.parent != std::process::id());
-        println!(
-            "  a child that {what:<10} → {:?} after {} (pid {} {})",
-            finished.outcome,
-            seconds(start.elapsed()),
-            finished.pid,
-            if gone {
-                "gone from /proc"
-            } else {
-                "STILL IN /proc"
+        let took = start.elapsed();
+        let left = process::proc_info(finished.pid).filter(|p| p.parent == std::process::id());
+        let state = match &left {
+            None => "gone from /proc",
+            Some(p) if p.is_zombie() => "STILL IN /proc, a zombie: the demo reaps it now",
+            Some(_) => "STILL RUNNING: the demo kills and reaps it now",
+        };
+        if left.is_some() {
+            // SAFETY: kill and waitpid act on our own child; waitpid writes only to `status`.
+            unsafe {
+                libc::kill(finished.pid as i32, libc::SIGKILL);
+                let mut status = 0;
+                libc::waitpid(finished.pid as i32, &mut status, 0);
             }
+        }
+        println!(
+            "  a child that {what:<10} → {:?} after {} (pid {} {state})",
+            finished.outcome,
+            seconds(took),
+            finished.pid,
         );
     }
     Ok(())
