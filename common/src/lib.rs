@@ -8,6 +8,9 @@
 //! - [`reference`]: reference values for the capstone, computed independently and kept as data.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
+//! - [`process`]: the same binary started again in a named role (the `__main__` guard), children
+//!   killed and reaped by their guard, an `ipc-channel` handshake with a deadline, process groups,
+//!   `/proc`. Why the course does without `procspawn` is written there.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
@@ -15,6 +18,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod process;
 pub mod reference;
 pub mod screen;
 pub mod timing;

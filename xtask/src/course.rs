@@ -15,6 +15,12 @@ use serde::Deserialize;
 pub struct Course {
     /// Seconds a check may run before it is killed, unless its lesson says otherwise.
     pub default_time_limit: u64,
+    /// How many processes (threads count too) a check may have at once, unless its lesson says
+    /// otherwise ([`crate::limits::DEFAULT_MAX_PROCESSES`] if absent).
+    pub max_processes: Option<u64>,
+    /// How much memory, in MiB, a check's processes may use together, unless its lesson says
+    /// otherwise ([`crate::limits::DEFAULT_MAX_MEMORY_MIB`] if absent).
+    pub max_memory_mib: Option<u64>,
     #[serde(rename = "lesson")]
     pub lessons: Vec<Lesson>,
     #[serde(default, rename = "mutant")]
@@ -36,6 +42,10 @@ pub struct Lesson {
     /// Seconds for particular checks that need longer than the lesson's limit.
     #[serde(default)]
     pub check_time_limits: BTreeMap<String, u64>,
+    /// How many processes (threads count too) each check may have at once.
+    pub max_processes: Option<u64>,
+    /// How much memory, in MiB, each check's processes may use together.
+    pub max_memory_mib: Option<u64>,
     /// Checks that the untouched starter may pass: they guard something the starter already
     /// does right. Every other check must fail on the starter (`verify` enforces it).
     #[serde(default)]
@@ -213,6 +223,20 @@ impl Lesson {
             .unwrap_or(course.default_time_limit);
         Duration::from_secs(secs)
     }
+
+    /// The limits on processes and memory that each check of this lesson runs under.
+    pub fn limits(&self, course: &Course) -> crate::limits::Limits {
+        crate::limits::Limits {
+            max_processes: self
+                .max_processes
+                .or(course.max_processes)
+                .unwrap_or(crate::limits::DEFAULT_MAX_PROCESSES),
+            max_memory_mib: self
+                .max_memory_mib
+                .or(course.max_memory_mib)
+                .unwrap_or(crate::limits::DEFAULT_MAX_MEMORY_MIB),
+        }
+    }
 }
 
 /// A lesson id that matches no lesson.
@@ -258,6 +282,7 @@ mod tests {
             title = "Races"
             time_limit = 20
             check_time_limits = { slow_check = 30 }
+            max_processes = 64
             [[lesson.hints]]
             checks = ["counter_counts"]
             text = "atomics"
@@ -304,6 +329,21 @@ mod tests {
         assert_eq!(l1.time_limit(&c, "x"), Duration::from_secs(10));
         assert_eq!(l2.time_limit(&c, "x"), Duration::from_secs(20));
         assert_eq!(l2.time_limit(&c, "slow_check"), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn limits_fall_back_from_lesson_to_course_to_defaults() {
+        let c = course();
+        let (l1, l2) = (&c.lessons[0], &c.lessons[1]);
+        assert_eq!(
+            l1.limits(&c).max_processes,
+            crate::limits::DEFAULT_MAX_PROCESSES
+        );
+        assert_eq!(l2.limits(&c).max_processes, 64);
+        assert_eq!(
+            l2.limits(&c).max_memory_mib,
+            crate::limits::DEFAULT_MAX_MEMORY_MIB
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cargo::{self, Build};
 use crate::course::{Course, Lesson};
+use crate::limits::Limits;
 use crate::sandbox::{self, Exit};
 
 /// Where the checks print that they were skipped (see `common::grading::skip`).
@@ -102,7 +103,8 @@ pub fn grade(
     for name in &checks {
         let mut runs = Vec::new();
         for _ in 0..repeat.max(1) {
-            let run = run_check(&binary, name, lesson.time_limit(course, name))?;
+            let limit = lesson.time_limit(course, name);
+            let run = run_check(&binary, name, limit, lesson.limits(course))?;
             runs.push(run);
             reporter.finished_run(name);
             if sandbox::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
@@ -144,12 +146,12 @@ pub fn list_checks(binary: &Path, checks_file: &Path) -> Result<Vec<String>> {
 }
 
 /// Runs one check once, isolated, and judges it.
-pub fn run_check(binary: &Path, name: &str, limit: Duration) -> Result<Run> {
+pub fn run_check(binary: &Path, name: &str, limit: Duration, limits: Limits) -> Result<Run> {
     let mut command = Command::new(binary);
     command
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
         .env("RUST_BACKTRACE", "0");
-    let outcome = sandbox::run(command, limit)?;
+    let outcome = sandbox::run(command, limit, limits)?;
     let mut status = judge(&outcome.exit, &outcome.output, limit);
     if !outcome.leaks.is_empty() {
         let leaks = outcome.leaks.join("; ");
@@ -172,6 +174,7 @@ fn judge(exit: &Exit, output: &str, limit: Duration) -> Status {
     match exit {
         Exit::TimedOut => Status::TimedOut(limit),
         Exit::Interrupted => Status::Fail("interrupted (Ctrl-C)".into()),
+        Exit::Exceeded(breach) => Status::Fail(breach.message()),
         Exit::Finished(status) => {
             if let Some(signal) = sandbox::signal_of(status) {
                 return Status::Fail(format!(

@@ -5,6 +5,7 @@ mod cargo;
 mod commands;
 mod course;
 mod grade;
+mod limits;
 mod progress;
 mod report;
 mod sandbox;

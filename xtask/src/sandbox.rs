@@ -6,6 +6,10 @@
 //! escaped the group (a `setsid` daemon) are found too, because the grader makes itself the
 //! "subreaper" that adopts its descendants' orphans. Then it looks for what the check left:
 //! processes, new `/dev/shm` segments, files in its `TMPDIR`. Each is reported and removed.
+//!
+//! Each check is also held to a limit on processes and on memory (see [`crate::limits`]): a
+//! check that starts children without end, or allocates without bound, is stopped at once and
+//! reported as such, with the machine still responsive.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -19,6 +23,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+
+use crate::limits::{Breach, Cage, Limits};
 
 /// Set by Ctrl-C: stop after cleaning up the check in progress.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -52,6 +58,8 @@ pub enum Exit {
     TimedOut,
     /// The user pressed Ctrl-C while it ran.
     Interrupted,
+    /// It went past its limit on processes or memory and was stopped.
+    Exceeded(Breach),
 }
 
 /// What running one check produced.
@@ -64,8 +72,9 @@ pub struct Outcome {
     pub leaks: Vec<String>,
 }
 
-/// Runs `command` as an isolated check with a time limit, then cleans up after it.
-pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
+/// Runs `command` as an isolated check with a time limit and limits on processes and memory,
+/// then cleans up after it.
+pub fn run(mut command: Command, limit: Duration, limits: Limits) -> Result<Outcome> {
     let scratch = tempfile::Builder::new()
         .prefix("course-grader-")
         .tempdir()?;
@@ -81,6 +90,8 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
         .stdout(output_file.try_clone()?)
         .stderr(output_file)
         .process_group(0);
+    let mut cage = Cage::new(limits);
+    cage.apply(&mut command);
     let start = Instant::now();
     let mut child = command.spawn().context("starting the check")?;
     let group = child.id() as i32;
@@ -90,9 +101,18 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
         if let Some(status) = child.try_wait()? {
             break if INTERRUPTED.load(Ordering::SeqCst) {
                 Exit::Interrupted
+            } else if let Some(breach) = cage.breach(group) {
+                // It ended because of the limit (a fork that failed, the OOM killer).
+                Exit::Exceeded(breach)
             } else {
                 Exit::Finished(status)
             };
+        }
+        if let Some(breach) = cage.breach(group) {
+            kill_group(group);
+            kill_all(&cage.members());
+            child.wait()?;
+            break Exit::Exceeded(breach);
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             kill_group(group);
@@ -113,7 +133,19 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     // A check that timed out or was interrupted was killed while busy: what it was running is
     // not its fault, but it is still swept away.
     let blame = matches!(exit, Exit::Finished(_));
-    let stragglers = sweep_processes(group);
+    let stragglers = sweep_processes(group, &cage);
+    drop(cage);
+    let exit = match exit {
+        // Past RLIMIT_AS (where no cgroup limits memory), Rust's allocator aborts with this.
+        Exit::Finished(status)
+            if signal_of(&status) == Some(libc::SIGABRT)
+                && fs::read_to_string(&output_path)
+                    .is_ok_and(|o| o.contains("memory allocation of")) =>
+        {
+            Exit::Exceeded(Breach::Memory(limits.max_memory_mib))
+        }
+        exit => exit,
+    };
     if blame && !stragglers.is_empty() {
         leaks.push(format!(
             "left {} running after it finished: {} (killed now)",
@@ -193,16 +225,29 @@ fn kill_group(group: i32) {
     }
 }
 
+/// Sends SIGKILL to each of `pids`.
+fn kill_all(pids: &[i32]) {
+    for &pid in pids {
+        // SAFETY: sending a signal touches no memory of ours.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+    }
+}
+
 /// Kills and reaps every process left of a check: those still in its group, and orphans that
 /// left the group and were adopted by the grader. Returns a description of each.
-fn sweep_processes(group: i32) -> Vec<String> {
+fn sweep_processes(group: i32, cage: &Cage) -> Vec<String> {
     let me = std::process::id() as i32;
     let mut found = BTreeSet::new();
     // Orphans are re-parented to us only once their parent is dead, so look a few times.
     for round in 0..10 {
+        let caged = cage.members();
         let left: Vec<Proc> = processes()
             .into_iter()
-            .filter(|p| p.state != 'Z' && (p.group == group || p.parent == me))
+            .filter(|p| {
+                p.state != 'Z' && (p.group == group || p.parent == me || caged.contains(&p.pid))
+            })
             .collect();
         if left.is_empty() && round > 0 {
             break;

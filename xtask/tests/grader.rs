@@ -3,7 +3,8 @@
 //! what students rely on: a deadlocked check is killed at its time limit with everything it
 //! started; a check that leaves a process, a /dev/shm file or a temporary file behind fails and
 //! the leftover is removed; unknown lessons and compile errors are explained; verdicts, messages,
-//! exit codes, repeats, skips and progress are right.
+//! exit codes, repeats, skips and progress are right; a check that starts children without end
+//! or allocates without bound is stopped at its limit, with and without cgroups.
 //!
 //! The fixture is copied once per test process and each lesson is built the first time a test
 //! checks it. Grader runs take turns (see [`xtask`]): they share the fixture's progress file, and
@@ -581,7 +582,7 @@ fn list_shows_each_lessons_status_from_the_progress_file() {
         .collect();
     assert_eq!(
         rows.iter().filter(|r| r.contains("not started")).count(),
-        4,
+        5,
         "{}",
         graded.stdout
     );
@@ -820,4 +821,88 @@ fn hint_gives_the_hints_one_at_a_time_in_order() {
         all.stdout.contains("Arithmetic works.") && all.stdout.contains("The answer is 42."),
         "{all:?}"
     );
+}
+
+// ---- lesson-05: checks that run away (processes without end, memory without bound) -----------
+
+/// `xtask check lesson-05 --json`, with the grader's cgroups (where the machine has them) or with
+/// its fallback only (a watchdog and rlimits: `COURSE_GRADER_NO_CGROUPS`), each run once and
+/// shared; and the grader's pid, to look for cgroups it might have left.
+fn runaway(fallback: bool) -> &'static (Value, u32) {
+    static RUNS: [OnceLock<(Value, u32)>; 2] = [const { OnceLock::new() }; 2];
+    RUNS[usize::from(fallback)].get_or_init(|| {
+        let mut command = xtask_command(root(), &["check", "lesson-05", "--json"]);
+        if fallback {
+            command.env("COURSE_GRADER_NO_CGROUPS", "1");
+        }
+        let _turn = GRADER.lock().unwrap_or_else(PoisonError::into_inner);
+        // lesson-05's time limit (30 s) bounds how long this can take once it is built.
+        let child = command.spawn().expect("starting xtask");
+        let pid = child.id();
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (serde_json::from_str(&stdout).unwrap(), pid)
+    })
+}
+
+/// Folders under /sys/fs/cgroup whose name starts with `prefix` (at most 4 levels down).
+fn cgroups_named(prefix: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, prefix: &str, depth: usize, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if entry.file_name().to_string_lossy().starts_with(prefix) {
+                found.push(entry.path());
+            } else if depth > 0 {
+                walk(&entry.path(), prefix, depth - 1, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(Path::new("/sys/fs/cgroup"), prefix, 4, &mut found);
+    found
+}
+
+fn assert_stopped_early(check: &Value, expected: &str) {
+    assert_eq!(check["status"], "fail", "{check:#}");
+    let message = text(check, "message");
+    assert!(message.contains(expected), "{message}");
+    // Stopped at the limit, not at lesson-05's 30 s time limit (nor by the check's hard cap).
+    let took = check["duration_ms"].as_u64().unwrap();
+    assert!(took < 15_000, "stopped only after {took} ms: {check:#}");
+}
+
+#[test]
+fn a_check_that_starts_children_without_end_is_stopped_at_the_process_limit() {
+    for fallback in [false, true] {
+        let (report, grader) = runaway(fallback);
+        assert_stopped_early(
+            check(report, "starts_children_without_end"),
+            "started more than 24 processes: a child that starts children without end",
+        );
+        assert_no_process_with_argument(&format!("bomb{}", marker()));
+        let left = cgroups_named(&format!("course-grader-{grader}-"));
+        assert!(left.is_empty(), "the grader left its cgroups: {left:?}");
+    }
+}
+
+#[test]
+fn a_check_that_allocates_without_bound_is_stopped_at_the_memory_limit() {
+    for fallback in [false, true] {
+        let (report, _) = runaway(fallback);
+        assert_stopped_early(
+            check(report, "allocates_without_bound"),
+            "used more than 128 MiB",
+        );
+    }
 }

@@ -1,0 +1,3 @@
+//! The lesson's demo (one copy, in lessons/08-processes/src/main.rs), run on the solution.
+extern crate lesson_08_solution as lesson_08;
+include!("../../../lessons/08-processes/src/main.rs");
