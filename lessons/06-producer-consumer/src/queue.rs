@@ -28,6 +28,8 @@ pub struct Queue<O: Order + Traceable> {
     /// Getters wait here for an item.
     not_empty: Condvar,
     /// Putters wait here for room.
+    // Read once `put` waits for room and `get` wakes whoever waits for it.
+    #[allow(dead_code)]
     not_full: Condvar,
     capacity: usize,
 }
