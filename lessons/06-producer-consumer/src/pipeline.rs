@@ -15,7 +15,12 @@ use crossbeam_channel::{Sender, bounded, unbounded};
 /// A producer is given its own `Sender` on a channel holding at most `capacity` items: it sends
 /// its items and returns (dropping the sender). Consumers take items as they come and apply
 /// `consume`; they stop when the channel is empty and every producer is done.
-pub fn pipeline<T, R, P, C>(producers: Vec<P>, consumers: usize, capacity: usize, consume: C) -> Vec<R>
+pub fn pipeline<T, R, P, C>(
+    producers: Vec<P>,
+    consumers: usize,
+    capacity: usize,
+    consume: C,
+) -> Vec<R>
 where
     T: Send,
     R: Send,

@@ -59,9 +59,7 @@ fn queue_never_holds_more_than_capacity() {
         puts.load(Ordering::SeqCst)
     );
     // Give the producer a full second to put a ninth item, which it must not manage.
-    let overfilled = wait_until(Duration::from_secs(1), || {
-        puts.load(Ordering::SeqCst) > CAP
-    });
+    let overfilled = wait_until(Duration::from_secs(1), || puts.load(Ordering::SeqCst) > CAP);
     assert!(
         !overfilled,
         "a queue of capacity {CAP} accepted {} items while nobody took any: put must wait while \
@@ -192,7 +190,13 @@ fn nothing_is_lost_or_duplicated() {
     }
     let lost: Vec<usize> = (0..seen.len()).filter(|&k| seen[k] == 0).collect();
     let doubled = seen.iter().filter(|&&n| n > 1).count();
-    let name = |k: usize| format!("item {} of producer {}", k as u64 % EACH, k as u64 / EACH + 1);
+    let name = |k: usize| {
+        format!(
+            "item {} of producer {}",
+            k as u64 % EACH,
+            k as u64 / EACH + 1
+        )
+    };
     assert!(
         lost.is_empty() && doubled == 0,
         "4 producers × {} items through a queue of 64 to 4 consumers: {} lost{}, {} received \
@@ -248,15 +252,12 @@ fn items_from_one_producer_arrive_in_order() {
 fn get_timeout_times_out_with_a_typed_error() {
     let queue = Arc::new(BoundedQueue::<u32>::new(4));
     let q = Arc::clone(&queue);
-    let (result, waited) = with_deadline(
-        LIMIT,
-        "get_timeout(200 ms) on an empty queue",
-        move || {
+    let (result, waited) =
+        with_deadline(LIMIT, "get_timeout(200 ms) on an empty queue", move || {
             let start = Instant::now();
             let result = q.get_timeout(Duration::from_millis(200));
             (result, start.elapsed())
-        },
-    );
+        });
     assert!(
         result == Err(GetTimeoutError::Timeout),
         "get_timeout(200 ms) on an empty, open queue returned {result:?}, expected \
@@ -323,7 +324,10 @@ fn close_wakes_every_blocked_caller() {
             let _inside = entered.enter();
             let verdict = match q.get() {
                 Err(GetError) => "ok".to_string(),
-                Ok(item) => format!("getter {} received {item} from a queue nobody put into", i + 1),
+                Ok(item) => format!(
+                    "getter {} received {item} from a queue nobody put into",
+                    i + 1
+                ),
             };
             let _ = done.send(verdict);
         });
@@ -413,13 +417,16 @@ fn model_producer(
     let queue = Arc::clone(queue);
     move || {
         if queue.put(item).is_err() {
-            fail(format!("{name}'s put({item}) failed, but the queue was never closed."));
+            fail(format!(
+                "{name}'s put({item}) failed, but the queue was never closed."
+            ));
         }
         let held = queue.len();
         if held > cap {
             fail(format!(
-                "a queue of capacity {cap} holds {held} items after {name}'s put: a putter that \
-                 wakes up must check again that there is room (while, not if)."
+                "a queue of capacity {cap} holds {held} items after {name}'s put: put must wait \
+                 while the queue is full, and a putter that wakes up must check again that there \
+                 is room (while, not if)."
             ));
         }
     }
@@ -455,7 +462,9 @@ fn queue_is_right_in_thousands_of_interleavings() {
         let mut got: Vec<u32> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
         got.sort();
         if got != [1, 2] {
-            fail(format!("the consumers received {got:?}, expected 1 and 2 once each."));
+            fail(format!(
+                "the consumers received {got:?}, expected 1 and 2 once each."
+            ));
         }
     });
     println!("two producers, two consumers, room for one: right in {schedules} interleavings");
@@ -470,13 +479,17 @@ fn queue_is_right_in_thousands_of_interleavings() {
         ];
         let q = Arc::clone(&queue);
         let consumer = spawn("consumer", move || {
-            (0..3).map(|_| model_get(&q, "consumer")).collect::<Vec<_>>()
+            (0..3)
+                .map(|_| model_get(&q, "consumer"))
+                .collect::<Vec<_>>()
         });
         producers.into_iter().for_each(|p| p.join().unwrap());
         let mut got = consumer.join().unwrap();
         got.sort();
         if got != [1, 2, 3] {
-            fail(format!("the consumer received {got:?}, expected 1, 2 and 3 once each."));
+            fail(format!(
+                "the consumer received {got:?}, expected 1, 2 and 3 once each."
+            ));
         }
     });
     println!("three producers, one consumer, room for one: right in {schedules} interleavings");
@@ -491,7 +504,9 @@ fn close_wakes_everyone_in_every_interleaving() {
             let queue = Arc::clone(&queue);
             spawn(name, move || {
                 if let Ok(item) = queue.get() {
-                    fail(format!("{name} received {item} from a queue nobody put into."));
+                    fail(format!(
+                        "{name} received {item} from a queue nobody put into."
+                    ));
                 }
             })
         });
@@ -536,7 +551,13 @@ fn priority_queue_serves_the_lowest_first() {
     let order = with_deadline(LIMIT, "a priority queue", || {
         // The lectures' pattern: (priority_number, data) tuples.
         let queue = PriorityQueue::<(u32, String)>::new(16);
-        for (priority, data) in [(3, "write"), (1, "urgent"), (5, "idle"), (2, "read"), (4, "log")] {
+        for (priority, data) in [
+            (3, "write"),
+            (1, "urgent"),
+            (5, "idle"),
+            (2, "read"),
+            (4, "log"),
+        ] {
             queue.put((priority, data.to_string())).unwrap();
         }
         let mut order = vec![queue.get().unwrap(), queue.get().unwrap()];
@@ -579,30 +600,46 @@ fn lifo_queue_serves_the_last_first() {
 // The pipeline on crossbeam channels
 // ---------------------------------------------------------------------------------------------
 
+/// Runs a pipeline on its own thread; if it has not returned within `LIMIT`, fails saying why a
+/// pipeline does not end.
+fn run_pipeline<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(LIMIT) {
+        Ok(results) => results,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "{what} had not returned {:.0} s after it started, though its producers send only a \
+             few thousand items: its consumers are still waiting for more. A consumer's `for \
+             item in receiver` ends only once every Sender is dropped; is a Sender alive outside \
+             the producers?",
+            LIMIT.as_secs_f64()
+        ),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked (see above)"),
+    }
+}
+
 #[test]
 fn pipeline_ends_when_producers_are_done() {
     const EACH: u64 = 10_000;
-    let results = with_deadline(
-        LIMIT,
-        "the pipeline (4 producers, 3 consumers)",
-        || {
-            let producers: Vec<_> = (0..4u64)
-                .map(|p| {
-                    move |items: crossbeam_channel::Sender<u64>| {
-                        for i in 0..EACH {
-                            // The last producer pauses halfway: the consumers must wait for
-                            // it, not decide that a quiet channel is a finished one.
-                            if p == 3 && i == EACH / 2 {
-                                thread::sleep(Duration::from_millis(300));
-                            }
-                            items.send(p * EACH + i).unwrap();
+    let results = run_pipeline("the pipeline (4 producers, 3 consumers)", || {
+        let producers: Vec<_> = (0..4u64)
+            .map(|p| {
+                move |items: crossbeam_channel::Sender<u64>| {
+                    for i in 0..EACH {
+                        // The last producer pauses halfway: the consumers must wait for
+                        // it, not decide that a quiet channel is a finished one.
+                        if p == 3 && i == EACH / 2 {
+                            thread::sleep(Duration::from_millis(300));
                         }
+                        items.send(p * EACH + i).unwrap();
                     }
-                })
-                .collect();
-            pipeline(producers, 3, 16, |item: u64| item * 2)
-        },
-    );
+                }
+            })
+            .collect();
+        pipeline(producers, 3, 16, |item: u64| item * 2)
+    });
     let mut seen = vec![0u32; 4 * EACH as usize];
     for r in &results {
         seen[(*r / 2) as usize] += 1;
@@ -625,7 +662,7 @@ fn pipeline_consumers_run_in_parallel() {
     const CONSUMERS: usize = 4;
     let inside = Arc::new(Gauge::new());
     let gauge = Arc::clone(&inside);
-    let results = with_deadline(LIMIT, "the pipeline (2 producers, 4 consumers)", move || {
+    let results = run_pipeline("the pipeline (2 producers, 4 consumers)", move || {
         let started = Instant::now();
         let producers: Vec<_> = (0..2u32)
             .map(|p| {

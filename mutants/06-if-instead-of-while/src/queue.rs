@@ -62,7 +62,9 @@ impl<O: Order + Traceable> Queue<O> {
     fn state(&self) -> MutexGuard<'_, State<O>> {
         // Nothing that can panic runs while this lock is held (unless an item's own `Ord`
         // panics inside a priority queue), so a poisoned lock means a broken program.
-        self.state.lock().expect("a thread panicked inside the queue's lock")
+        self.state
+            .lock()
+            .expect("a thread panicked inside the queue's lock")
     }
 
     /// The most items the queue holds at once.
