@@ -14,7 +14,7 @@ use lesson_06::{
 
 const LIMIT: Duration = Duration::from_secs(6);
 const SEED: u64 = 6;
-const RUNS: usize = 3000;
+const RUNS: usize = 10_000;
 
 /// Polls `condition` every millisecond until it holds (true) or `limit` has passed (false).
 fn wait_until(limit: Duration, condition: impl Fn() -> bool) -> bool {

@@ -32,7 +32,8 @@ pub struct Queue<O: Order + Traceable> {
     capacity: usize,
 }
 
-/// What the mutex protects: the items, and whether the queue is closed.
+/// What the mutex protects: the items, and whether the queue is closed. (If you keep more
+/// here, derive `Debug` on it: the model checker prints it when it finds a bug.)
 #[derive(Debug)]
 struct State<O> {
     items: O,
