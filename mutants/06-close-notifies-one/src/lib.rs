@@ -10,6 +10,7 @@ pub mod order;
 #[path = "../../../solutions/06-producer-consumer/src/pipeline.rs"]
 pub mod pipeline;
 pub mod queue;
+#[path = "../../../solutions/06-producer-consumer/src/sync.rs"]
 mod sync;
 #[path = "../../../lessons/06-producer-consumer/src/throughput.rs"]
 pub mod throughput;
