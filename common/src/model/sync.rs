@@ -342,6 +342,33 @@ impl Condvar {
         }
     }
 
+    /// Like [`Self::wait_while`], giving up after `timeout` (shuttle's never does).
+    pub fn wait_timeout_while<'a, T: Debug>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        timeout: Duration,
+        mut condition: impl FnMut(&mut T) -> bool,
+    ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
+        let waits = condition(&mut *guard);
+        let inner = guard.inner.take().expect("guard is held");
+        if waits {
+            record("wait (unlock)", &*inner);
+        }
+        let wrap = |inner: shuttle::sync::MutexGuard<'a, T>| {
+            if waits {
+                record("wake (lock)", &*inner);
+            }
+            MutexGuard { inner: Some(inner) }
+        };
+        match self.0.wait_timeout_while(inner, timeout, condition) {
+            Ok((inner, result)) => Ok((wrap(inner), result)),
+            Err(p) => {
+                let (inner, result) = p.into_inner();
+                Err(PoisonError::new((wrap(inner), result)))
+            }
+        }
+    }
+
     /// Wakes one waiting thread.
     pub fn notify_one(&self) {
         self.0.notify_one();
