@@ -9,11 +9,13 @@
 //!   interleaving can be printed as the lectures' read/increment/write table.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
+//! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
 #![warn(missing_docs)]
 
 pub mod grading;
 pub mod log;
 pub mod model;
 pub mod screen;
+pub mod thread_stats;
 pub mod timing;
 pub mod workloads;
