@@ -27,8 +27,7 @@ impl ThreadUsage {
             tv_nsec: 0,
         };
         // SAFETY: `time` is a valid timespec to write to; the clock id is a constant.
-        let cpu = if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) } == 0
-        {
+        let cpu = if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) } == 0 {
             Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
         } else {
             Duration::ZERO
