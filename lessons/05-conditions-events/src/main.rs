@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lesson_05::{Event, Memory, Scheduler, Timer, run_program};
+use lesson_05::{Event, Memory, Moment, Scheduler, Timer, run_program};
 use tracing::info;
 
 /// Conditions, events, barriers and timers: the lectures' examples, live.
@@ -69,7 +69,11 @@ enum Demo {
     /// from another thread while the scheduler sleeps.
     Sched,
     /// L1–L5 with one thread per line: who ran where, what each line saw, and r.
-    Dataflow,
+    Dataflow {
+        /// How long each line takes to compute its value (a real line of work takes time).
+        #[arg(long, default_value_t = 100)]
+        work_ms: u64,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -117,7 +121,7 @@ fn main() {
             Duration::from_millis(wake_after_ms),
         ),
         Demo::Sched => sched(),
-        Demo::Dataflow => dataflow(),
+        Demo::Dataflow { work_ms } => dataflow(Duration::from_millis(work_ms)),
     }
 }
 
@@ -348,9 +352,28 @@ fn sched() {
     helper.join().unwrap();
 }
 
-fn dataflow() {
-    let memory = Memory::new();
+fn dataflow(work: Duration) {
+    let memory = Memory::with_hook(move |line, moment| match moment {
+        Moment::Started => info!("{line} starts"),
+        Moment::Read {
+            name,
+            value: Some(v),
+        } => info!("reads {name} = {v}"),
+        Moment::Read { name, value: None } => {
+            info!("reads {name}: nothing there yet! (goes on with 0)")
+        }
+        Moment::Writing { value } => {
+            thread::sleep(work);
+            info!("writes {} = {value}", line.target);
+        }
+    });
+    let start = Instant::now();
     let r = run_program(&memory);
+    info!(
+        "done in {:.2} s (one line takes {:.2} s; L1 ‖ L2, L3 ‖ L4, L5 take three)",
+        start.elapsed().as_secs_f64(),
+        work.as_secs_f64()
+    );
     for record in memory.log() {
         let line = &lesson_05::PROGRAM[record.line - 1];
         let seen: Vec<String> = record

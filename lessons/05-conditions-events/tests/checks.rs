@@ -641,7 +641,7 @@ fn every_line_waits_for_its_inputs() {
         let problems = order_problems(&memory.log());
         assert!(
             problems.is_empty(),
-            "with {}'s write held back for {}: {}. A line must wait until every line it reads \
+            "with the write of {} held back for {}: {}. A line must wait until every line it reads \
              from has written its result (and a line that others read must say when it has).",
             line(held),
             ms(HOLD),
