@@ -132,3 +132,54 @@ pub fn wake_spuriously() {
         condvar.notify_all();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::sync::Mutex;
+    use super::super::{check_every_interleaving, spawn};
+    use super::*;
+
+    /// A waiter for `ready`, with `if` or with `while` around its wait; a setter; a ghost.
+    fn one_waiter(with_while: bool) {
+        check_every_interleaving(move || {
+            let state = Arc::new((Mutex::new(false), Condvar::new()));
+            let waiter = {
+                let state = Arc::clone(&state);
+                spawn("waiter", move || {
+                    let (ready, changed) = &*state;
+                    let mut ready = ready.lock().unwrap();
+                    if with_while {
+                        while !*ready {
+                            ready = changed.wait(ready).unwrap();
+                        }
+                    } else if !*ready {
+                        ready = changed.wait(ready).unwrap();
+                    }
+                    assert!(*ready, "woke up with nothing ready");
+                })
+            };
+            let setter = {
+                let state = Arc::clone(&state);
+                spawn("setter", move || {
+                    *state.0.lock().unwrap() = true;
+                    state.1.notify_all();
+                })
+            };
+            let ghost = spawn("spurious", wake_spuriously);
+            for t in [waiter, setter, ghost] {
+                t.join().unwrap();
+            }
+        });
+    }
+
+    #[test]
+    fn a_wait_in_a_while_loop_outlasts_spurious_wake_ups() {
+        one_waiter(true);
+    }
+
+    #[test]
+    fn a_wait_behind_an_if_is_caught_by_a_spurious_wake_up() {
+        let result = std::panic::catch_unwind(|| one_waiter(false));
+        assert!(result.is_err(), "the `if` was not caught");
+    }
+}

@@ -22,6 +22,15 @@ use lesson_05::{Event, Line, Memory, Moment, PROGRAM, Record, Timer, model, run_
 
 const LIMIT: Duration = Duration::from_secs(5);
 
+// The grader runs every check in a process of its own, but `cargo test` runs them side by side
+// in one process, where they would count each other's threads and wake-ups: there, they take
+// turns.
+static ALONE: Mutex<()> = Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ALONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
@@ -32,6 +41,7 @@ fn ms(d: Duration) -> String {
 
 #[test]
 fn is_set_and_clear_report_the_flag() {
+    let _alone = alone();
     with_deadline(LIMIT, "set, clear and is_set on one thread", || {
         let event = Event::new();
         assert!(!event.is_set(), "a new event is set: it must start cleared");
@@ -50,6 +60,7 @@ fn is_set_and_clear_report_the_flag() {
 
 #[test]
 fn wait_returns_at_once_when_already_set() {
+    let _alone = alone();
     with_deadline(
         Duration::from_secs(2),
         "wait() on an event that was set already (it must return at once)",
@@ -71,6 +82,7 @@ fn wait_returns_at_once_when_already_set() {
 
 #[test]
 fn set_wakes_all_ten_waiters() {
+    let _alone = alone();
     const WAITERS: usize = 10;
     let event = Arc::new(Event::new());
     let set_called = Arc::new(AtomicBool::new(false));
@@ -174,6 +186,7 @@ fn waiters_and_a_setter(waiters: &'static [&'static str], ghost: bool) {
 
 #[test]
 fn wait_never_misses_a_set_in_any_interleaving() {
+    let _alone = alone();
     // Two waiters and a setter in every order the model checker can find: a waiter that looks
     // at the flag outside the lock (or not at all) sleeps through a set() that came first, and a
     // set() that wakes one waiter leaves the other asleep. The checker finds such an order on
@@ -187,6 +200,7 @@ fn wait_never_misses_a_set_in_any_interleaving() {
 
 #[test]
 fn a_spurious_wake_up_does_not_end_a_wait() {
+    let _alone = alone();
     // A waiter, a setter, and a thread that wakes the waiter for no reason, at every point
     // where the model checker can put it.
     let schedules = check_every_interleaving(|| waiters_and_a_setter(&["waiter"], true));
@@ -212,6 +226,7 @@ fn measured_waiter(event: &Arc<Event>) -> (i64, mpsc::Receiver<(ThreadUsage, Ins
 
 #[test]
 fn a_waiting_thread_sleeps_until_set() {
+    let _alone = alone();
     const QUIET: Duration = Duration::from_secs(1);
     // 1. A waiter left alone for a second: a thread that sleeps on a condition variable sleeps
     //    once; one that polls wakes again and again; one that spins burns the CPU. The kernel
@@ -264,6 +279,7 @@ fn a_waiting_thread_sleeps_until_set() {
 
 #[test]
 fn wait_timeout_times_out_and_says_so() {
+    let _alone = alone();
     with_deadline(Duration::from_secs(8), "wait_timeout", || {
         let timeout = Duration::from_millis(200);
         let event = Arc::new(Event::new());
@@ -326,6 +342,7 @@ fn wait_timeout_times_out_and_says_so() {
 
 #[test]
 fn timer_fires_once_after_its_delay() {
+    let _alone = alone();
     let delay = Duration::from_millis(150);
     let (tx, rx) = mpsc::channel();
     let caller = os_thread_id();
@@ -358,6 +375,7 @@ fn timer_fires_once_after_its_delay() {
 
 #[test]
 fn a_cancelled_timer_never_fires() {
+    let _alone = alone();
     with_deadline(LIMIT, "starting and cancelling timers", || {
         let fired = Arc::new(AtomicUsize::new(0));
         let count = |fired: &Arc<AtomicUsize>| {
@@ -416,6 +434,7 @@ const CANCEL_WAITS: &str = "it waits out the delay. A sleeping thread cannot be 
 
 #[test]
 fn cancel_returns_at_once() {
+    let _alone = alone();
     let timer = Timer::start(Duration::from_secs(4), || {});
     let took = time_cancel(timer, Duration::from_millis(1500));
     assert!(
@@ -426,6 +445,7 @@ fn cancel_returns_at_once() {
 
 #[test]
 fn a_cancelled_timers_thread_ends_at_once() {
+    let _alone = alone();
     let before = thread_count();
     let timer = Timer::start(Duration::from_secs(4), || {});
     let took = time_cancel(timer, Duration::from_millis(1500));
@@ -601,6 +621,7 @@ fn describe(problems: &[String]) -> String {
 
 #[test]
 fn r_is_one_with_a_thread_per_line() {
+    let _alone = alone();
     // L1 and L2 hold their writes back, so that a line that does not wait reads too early on
     // every run (and r comes out wrong every time, not only when the threads happen to race).
     let (memory, _) = Probe::memory(&[1, 2], false);
@@ -633,6 +654,7 @@ fn r_is_one_with_a_thread_per_line() {
 
 #[test]
 fn every_line_waits_for_its_inputs() {
+    let _alone = alone();
     // Four runs; in each, one of L1–L4 keeps its write back for a while. Any line that reads
     // its result without waiting for it reads too early, whatever the scheduler does.
     for held in 1..=4 {
@@ -652,6 +674,7 @@ fn every_line_waits_for_its_inputs() {
 
 #[test]
 fn independent_lines_run_at_the_same_time() {
+    let _alone = alone();
     let (memory, probe) = Probe::memory(&[1, 2], true);
     run(&memory);
     let problems = order_problems(&memory.log());
