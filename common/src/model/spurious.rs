@@ -75,13 +75,10 @@ impl Condvar {
     /// Waits while `condition` holds.
     pub fn wait_while<'a, T: Debug>(
         &self,
-        mut guard: MutexGuard<'a, T>,
-        mut condition: impl FnMut(&mut T) -> bool,
+        guard: MutexGuard<'a, T>,
+        condition: impl FnMut(&mut T) -> bool,
     ) -> LockResult<MutexGuard<'a, T>> {
-        while condition(&mut *guard) {
-            guard = self.wait(guard)?;
-        }
-        Ok(guard)
+        self.0.wait_while(guard, condition)
     }
 
     /// Like [`Self::wait`]; in the model it never times out.
