@@ -13,6 +13,7 @@
 //!   `/proc`. Why the course does without `procspawn` is written there.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
+//! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
 #![warn(missing_docs)]
 
 pub mod grading;
@@ -21,5 +22,6 @@ pub mod model;
 pub mod process;
 pub mod reference;
 pub mod screen;
+pub mod thread_stats;
 pub mod timing;
 pub mod workloads;

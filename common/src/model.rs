@@ -19,6 +19,7 @@ use std::fmt::Debug;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+pub mod spurious;
 pub mod sync;
 
 /// One step of a traced execution: which thread did what, and the shared value it saw or left.

@@ -1,0 +1,64 @@
+//! An event: a flag that threads can wait for (the lectures' `threading.Event`), built from a
+//! mutex and a condition variable, as the lectures say: "events can be implemented using
+//! conditions".
+
+use std::time::Duration;
+
+use super::sync::{Condvar, Mutex};
+
+/// A flag that starts cleared. [`set`](Event::set) raises it and wakes every thread that
+/// [`wait`](Event::wait)s for it; [`clear`](Event::clear) lowers it, so that later waiters block
+/// again.
+#[derive(Debug, Default)]
+pub struct Event {
+    // The flag lives in the mutex: a waiter checks it and goes to sleep under one lock, so a
+    // `set` cannot slip in between (which would be a lost wake-up).
+    flag: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Event {
+    /// A new event, not set.
+    pub fn new() -> Self {
+        Event {
+            flag: Mutex::new(false),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Whether the event is set now.
+    pub fn is_set(&self) -> bool {
+        *self.flag.lock().unwrap()
+    }
+
+    /// Sets the event and wakes every thread waiting for it.
+    pub fn set(&self) {
+        *self.flag.lock().unwrap() = true;
+        // Nobody sleeps on the condition variable here; notifying it does nothing.
+        // Every waiter waits for the same thing: wake them all (notify_one would wake one).
+        self.changed.notify_all();
+    }
+
+    /// Clears the event: threads that wait from now on block until it is set again.
+    pub fn clear(&self) {
+        *self.flag.lock().unwrap() = false;
+    }
+
+    /// Blocks until the event is set; returns at once if it is set already.
+    pub fn wait(&self) {
+        // The bug: look, sleep a little, look again.
+        while !self.is_set() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Like [`wait`](Event::wait), but gives up after `timeout`. Returns whether the event is
+    /// set (`false`: it timed out), like Python's `event.wait(timeout)`.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        while !self.is_set() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.is_set()
+    }
+}
