@@ -120,7 +120,9 @@ fn traced(f: impl Fn() + Send + Sync + 'static) -> impl Fn() + Send + Sync + 'st
 /// Gives the locks that `f` creates a name for the course's messages: `named("account A", ||
 /// Account::new(…))` makes a deadlock read "thread-1 holds account A, waits for account B" rather
 /// than "… holds lock #1 …". The lesson's code is left as it is: it calls `Mutex::new` as
-/// always. A second lock created inside `f` is called "account A (lock 2)", and so on.
+/// always. A second lock created inside `f` is called "account A (lock 2)", and so on; a name
+/// with `{}` numbers them all, from 0 as code counts: `named("fork {}", || Table::new(5))` makes
+/// fork 0 to fork 4.
 pub fn named<T>(name: &str, f: impl FnOnce() -> T) -> T {
     blocking::naming(name, f)
 }
@@ -366,6 +368,34 @@ mod tests {
         for part in ["lock #1", "wait (unlock)", "The schedule that went wrong:"] {
             assert!(message.contains(part), "no {part:?} in:\n{message}");
         }
+    }
+
+    #[test]
+    fn named_locks_are_numbered_by_a_placeholder() {
+        check_every_interleaving(|| {
+            let forks = named("fork {}", || [Mutex::new(0), Mutex::new(0)]);
+            let spare = named("spare", || [Mutex::new(0), Mutex::new(0)]);
+            let plain = Mutex::new(0);
+            for m in forks.iter().chain(&spare).chain([&plain]) {
+                drop(m.lock().unwrap());
+            }
+            let actions: Vec<String> = trace().into_iter().map(|s| s.action).collect();
+            assert_eq!(
+                actions,
+                [
+                    "lock fork 0",
+                    "unlock fork 0",
+                    "lock fork 1",
+                    "unlock fork 1",
+                    "lock spare",
+                    "unlock spare",
+                    "lock spare (lock 2)",
+                    "unlock spare (lock 2)",
+                    "lock",
+                    "unlock"
+                ]
+            );
+        });
     }
 
     #[test]

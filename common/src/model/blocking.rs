@@ -33,14 +33,16 @@ impl LockName {
             let id = s.created;
             let given = s.naming.is_some();
             let name = match &mut s.naming {
-                Some((name, 0)) => {
-                    let name = name.clone();
-                    s.naming.as_mut().expect("naming").1 = 1;
-                    name
-                }
                 Some((name, n)) => {
                     *n += 1;
-                    format!("{name} (lock {n})")
+                    if name.contains("{}") {
+                        // Numbered from 0, as the lessons' code counts.
+                        name.replace("{}", &(*n - 1).to_string())
+                    } else if *n == 1 {
+                        name.clone()
+                    } else {
+                        format!("{name} (lock {n})")
+                    }
                 }
                 None => format!("lock #{id}"),
             };
@@ -316,6 +318,14 @@ fn describe(state: &State, blocked: &[String]) -> Option<String> {
     }
 
     let cycle = state.waits.iter().find_map(|(t, _)| cycle_from(state, t));
+    // Drawn from the thread whose name comes first (thread-1, philosopher 0), as people count.
+    let cycle = cycle.map(|mut cycle| {
+        let first = (0..cycle.len())
+            .min_by(|&a, &b| cycle[a].0.name.cmp(&cycle[b].0.name))
+            .unwrap_or(0);
+        cycle.rotate_left(first);
+        cycle
+    });
     let mut out = String::new();
     if let Some(cycle) = cycle {
         let _ = write!(
