@@ -216,6 +216,22 @@ pub fn check_sampled_interleavings(
     run(scheduler, f)
 }
 
+/// Runs `f` under `iterations` schedules that switch threads at random at every step, drawn from
+/// `seed` (the same schedules on every machine). Where PCT ([`check_sampled_interleavings`])
+/// favours long runs of one thread with a few switches, this finds bugs that need many switches
+/// in a short program: two threads that each back off and retry, say. Like PCT, it suits code
+/// whose threads may spin.
+pub fn check_random_interleavings(
+    seed: u64,
+    iterations: usize,
+    f: impl Fn() + Send + Sync + 'static,
+) -> usize {
+    run(
+        shuttle::scheduler::RandomScheduler::new_from_seed(seed, iterations),
+        f,
+    )
+}
+
 /// Spawns a named thread inside a model-checked execution (names label the trace's columns).
 pub fn spawn<T: Send + 'static>(
     name: &str,

@@ -246,7 +246,7 @@ impl<T: Debug> Mutex<T> {
                 })
             }
             Err(TryLockError::WouldBlock) => {
-                record(self.1.action("try_lock failed"), &"-");
+                record(format!("{} failed", self.1.action("try_lock")), &"-");
                 Err(TryLockError::WouldBlock)
             }
             Err(TryLockError::Poisoned(p)) => {

@@ -14,7 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::grading::thousands;
-use common::model::{check_sampled_interleavings, fail, named, spawn};
+use common::model::{check_random_interleavings, check_sampled_interleavings, fail, named, spawn};
 use lesson_04::{Bank, Table, dine, model, pause};
 
 /// How long the threads may make no progress at all before the check calls it a deadlock. A
@@ -25,6 +25,15 @@ const LIMIT: Duration = Duration::from_secs(7);
 /// The model checker's seed: the same schedules on every run, on every machine.
 const SEED: u64 = 2004;
 const SCHEDULES: usize = 1000;
+
+/// Runs `scenario` under a thousand schedules of each of the model checker's two samplers: PCT,
+/// which finds bugs that need a few well-placed switches in a long run, and a random one, which
+/// finds bugs that need many switches in a short run (two transfers that back off and retry).
+/// Every schedule is drawn from a fixed seed: the verdict is the same on every run.
+fn check_many_interleavings(scenario: fn()) -> usize {
+    check_sampled_interleavings(SEED, SCHEDULES, scenario)
+        + check_random_interleavings(SEED, SCHEDULES, scenario)
+}
 
 /// One thread of a watched run: its name, what it does, and what progress it has to make.
 struct Worker {
@@ -167,7 +176,7 @@ fn opposing_transfers_finish_and_conserve_money() {
 fn transfers_are_deadlock_free_in_every_interleaving() {
     // The accounts have one owner and the same balance: no order by name or by balance can tell
     // them apart. A deadlock in any schedule fails the check, drawn as the lectures draw it.
-    let schedules = check_sampled_interleavings(SEED, SCHEDULES, || {
+    let schedules = check_many_interleavings(|| {
         let bank = Arc::new(named("account {}", || {
             model::bank::Bank::new(&[("Alice", 100), ("Alice", 100)])
         }));
@@ -241,7 +250,7 @@ fn five_philosophers_each_eat_a_thousand_times() {
 
 #[test]
 fn philosophers_are_deadlock_free_in_every_interleaving() {
-    let schedules = check_sampled_interleavings(SEED, SCHEDULES, || {
+    let schedules = check_many_interleavings(|| {
         let table = Arc::new(named("fork {}", || model::philosophers::Table::new(3)));
         let philosophers: Vec<_> = (0..3)
             .map(|seat| {

@@ -1,0 +1,17 @@
+//! Lesson 04's solution with one bug: every philosopher picks up the right fork first instead of
+//! the left. The cycle around the table just turns the other way. `cargo xtask verify` proves that
+//! the lesson's checks catch it.
+
+#[doc(hidden)]
+pub mod model;
+#[path = "../../../lessons/04-deadlock/src/pause.rs"]
+pub mod pause;
+#[path = "../../../lessons/04-deadlock/src/sync.rs"]
+mod sync;
+
+#[path = "../../../solutions/04-deadlock/src/bank.rs"]
+pub mod bank;
+pub mod philosophers;
+
+pub use bank::{Account, Bank};
+pub use philosophers::{Fork, Table, dine};
