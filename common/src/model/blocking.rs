@@ -99,6 +99,8 @@ struct State {
     held: Vec<(LockName, Thread)>,
     /// What each blocked thread waits for.
     waits: Vec<(Thread, Wait)>,
+    /// Threads that failed a `try_lock` and have not let go of a lock since.
+    backing_off: Vec<shuttle::thread::ThreadId>,
 }
 
 thread_local! {
@@ -171,6 +173,40 @@ pub(crate) fn took(lock: &LockName) {
 /// `lock` has been given back.
 pub(crate) fn released(lock: &LockName) {
     STATE.with(|s| s.borrow_mut().held.retain(|(l, _)| l.id != lock.id));
+}
+
+/// The calling thread failed a `try_lock`. It will most likely let go of what it holds and try
+/// again, maybe after `std`'s sleep or yield_now, which the checker cannot see: see [`let_go`].
+pub(crate) fn failed_try() {
+    let me = me();
+    let holds_nothing = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        if !s.backing_off.contains(&me.id) {
+            s.backing_off.push(me.id);
+        }
+        !s.held.iter().any(|(_, t)| t.id == me.id)
+    });
+    if holds_nothing {
+        let_go();
+    }
+}
+
+/// The calling thread has let go of a lock (or holds none after a failed `try_lock`). If it is
+/// backing off, the other threads run first, some of the time (a coin the checker tosses, part of
+/// the schedule), as a real machine's timing would let them. Without that, the checker's
+/// scheduler could keep a retry loop spinning forever, or keep two threads that back off and
+/// retry in step with each other: livelocks that no real scheduler sustains.
+pub(crate) fn let_go() {
+    let me = me().id;
+    let backing_off = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let was = s.backing_off.contains(&me);
+        s.backing_off.retain(|t| *t != me);
+        was
+    });
+    if backing_off && shuttle::rand::RngCore::next_u64(&mut shuttle::rand::thread_rng()) % 2 == 0 {
+        shuttle::thread::yield_now();
+    }
 }
 
 /// The calling thread goes to sleep on a condition variable, giving back `lock`, which holds

@@ -234,7 +234,7 @@ impl<T: Debug> Mutex<T> {
         map_lock(self.0.lock(), "lock", &self.1)
     }
 
-    /// Takes the lock if it is free, without blocking.
+    /// Takes the lock if it is free, without blocking (failing lets the other threads run).
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
         match self.0.try_lock() {
             Ok(inner) => {
@@ -247,6 +247,7 @@ impl<T: Debug> Mutex<T> {
             }
             Err(TryLockError::WouldBlock) => {
                 record(format!("{} failed", self.1.action("try_lock")), &"-");
+                blocking::failed_try();
                 Err(TryLockError::WouldBlock)
             }
             Err(TryLockError::Poisoned(p)) => {
@@ -287,9 +288,11 @@ impl<T: Debug> DerefMut for MutexGuard<'_, T> {
 
 impl<T: Debug> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        if let Some(inner) = &self.inner {
+        if let Some(inner) = self.inner.take() {
             blocking::released(self.lock);
-            record(self.lock.action("unlock"), &**inner);
+            record(self.lock.action("unlock"), &*inner);
+            drop(inner);
+            blocking::let_go();
         }
     }
 }
