@@ -192,10 +192,10 @@ pub(crate) fn failed_try() {
 }
 
 /// The calling thread has let go of a lock (or holds none after a failed `try_lock`). If it is
-/// backing off, the other threads run first, some of the time (a coin the checker tosses, part of
-/// the schedule), as a real machine's timing would let them. Without that, the checker's
-/// scheduler could keep a retry loop spinning forever, or keep two threads that back off and
-/// retry in step with each other: livelocks that no real scheduler sustains.
+/// backing off, it lets the other threads run first, as a real machine's timing would. Without
+/// that, a scheduler that favours one thread (PCT) could keep a retry loop spinning forever, or
+/// keep two threads that back off and retry in step with each other: livelocks that no real
+/// scheduler sustains. (It costs an exhaustive search nothing: that tries every order anyway.)
 pub(crate) fn let_go() {
     let me = me().id;
     let backing_off = STATE.with(|s| {
@@ -204,7 +204,7 @@ pub(crate) fn let_go() {
         s.backing_off.retain(|t| *t != me);
         was
     });
-    if backing_off && shuttle::rand::RngCore::next_u64(&mut shuttle::rand::thread_rng()) % 2 == 0 {
+    if backing_off {
         shuttle::thread::yield_now();
     }
 }

@@ -35,6 +35,16 @@ fn check_many_interleavings(scenario: fn()) -> usize {
         + check_random_interleavings(SEED, SCHEDULES, scenario)
 }
 
+/// The CPU time this process has used so far (Linux's /proc; `None` elsewhere).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Linux reports in USER_HZ, 100 a second on every common configuration.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// One thread of a watched run: its name, what it does, and what progress it has to make.
 struct Worker {
     name: String,
@@ -70,12 +80,14 @@ fn run_watched(
     let began = Instant::now();
     let mut last = progress();
     let mut moved = Instant::now();
+    let mut cpu_when_moved = cpu_time();
     while finished.load(Ordering::SeqCst) < names.len() {
         thread::sleep(Duration::from_millis(10));
         let now = progress();
         if now != last {
             last = now;
             moved = Instant::now();
+            cpu_when_moved = cpu_time();
         }
         let stalled = moved.elapsed() >= STALL;
         if stalled || began.elapsed() >= LIMIT {
@@ -90,6 +102,22 @@ fn run_watched(
                     )
                 })
                 .collect();
+            // Blocked threads use no CPU (the watcher itself a few ms); threads that keep giving
+            // way to each other use plenty, even on a loaded machine.
+            let busy = cpu_time()
+                .zip(cpu_when_moved)
+                .map(|(now, then)| now.saturating_sub(then));
+            if let Some(busy) = busy.filter(|b| stalled && *b > STALL / 20) {
+                panic!(
+                    "a livelock: {what} made no progress for {:.1} s ({}), yet they kept busy: \
+                     {:.1} s of CPU meanwhile. They keep letting go and trying again, in step \
+                     with each other, like the two people in the corridor. Wait a random while \
+                     before trying again (`back_off`), or take the locks in one agreed order.",
+                    STALL.as_secs_f64(),
+                    report.join(", "),
+                    busy.as_secs_f64()
+                );
+            }
             if stalled {
                 panic!(
                     "a deadlock: {what} stopped and never went on ({}), and for {:.1} s none of \
