@@ -415,6 +415,34 @@ mod tests {
     }
 
     #[test]
+    fn threads_that_back_off_and_retry_get_through() {
+        // Two threads take two locks in opposite orders, but let go and retry when the second is
+        // busy: no deadlock, and under PCT (which favours one thread) no endless retry loop.
+        let schedules = check_sampled_interleavings(1, 200, || {
+            let locks = Arc::new([Mutex::new(0), Mutex::new(0)]);
+            let handles: Vec<_> = [(0, 1), (1, 0)]
+                .into_iter()
+                .map(|(first, second)| {
+                    let locks = Arc::clone(&locks);
+                    spawn(&format!("thread-{first}"), move || {
+                        loop {
+                            let mut a = locks[first].lock().unwrap();
+                            if let Ok(mut b) = locks[second].try_lock() {
+                                *a += 1;
+                                *b += 1;
+                                return;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().for_each(|h| h.join().unwrap());
+            assert_eq!(*locks[0].lock().unwrap(), 2);
+        });
+        assert_eq!(schedules, 200);
+    }
+
+    #[test]
     fn locking_twice_is_a_deadlock_with_oneself() {
         let message = failure(|| {
             let m = named("the counter", || Mutex::new(0));
