@@ -11,8 +11,10 @@
 //!
 //! Two tasks (see README.md):
 //!
-//! 1. [`Bank::transfer`]: opposite transfers between two accounts must never deadlock;
-//! 2. [`dine`]: five philosophers, each eating 1 000 times, must never deadlock.
+//! 1. [`Bank::transfer`] (in `transfer.rs`): opposite transfers between two accounts must never
+//!    deadlock;
+//! 2. [`dine`] (in `philosophers.rs`): five philosophers, each eating 1 000 times, must never
+//!    deadlock.
 
 #[doc(hidden)]
 pub mod model;
@@ -21,6 +23,9 @@ mod sync;
 
 pub mod bank;
 pub mod philosophers;
+pub mod table;
+mod transfer;
 
 pub use bank::{Account, Bank};
-pub use philosophers::{Fork, Table, dine};
+pub use philosophers::dine;
+pub use table::{Fork, Table};

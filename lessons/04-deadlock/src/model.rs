@@ -1,6 +1,6 @@
-//! The same `bank.rs` and `philosophers.rs`, compiled a second time against the model checker's
-//! synchronisation types, for the checks that try thousands of interleavings of their threads.
-//! Nothing to edit here.
+//! The same `bank.rs`, `transfer.rs`, `table.rs` and `philosophers.rs`, compiled a second time
+//! against the model checker's synchronisation types, for the checks that try thousands of
+//! interleavings of their threads. Nothing to edit here.
 
 mod sync {
     pub use common::model::sync::*;
@@ -20,3 +20,9 @@ pub mod bank;
 #[allow(clippy::duplicate_mod)]
 #[path = "philosophers.rs"]
 pub mod philosophers;
+#[allow(clippy::duplicate_mod)]
+#[path = "table.rs"]
+pub mod table;
+#[allow(clippy::duplicate_mod)]
+#[path = "transfer.rs"]
+mod transfer;

@@ -279,7 +279,7 @@ fn five_philosophers_each_eat_a_thousand_times() {
 #[test]
 fn philosophers_are_deadlock_free_in_every_interleaving() {
     let schedules = check_many_interleavings(|| {
-        let table = Arc::new(named("fork {}", || model::philosophers::Table::new(3)));
+        let table = Arc::new(named("fork {}", || model::table::Table::new(3)));
         let philosophers: Vec<_> = (0..3)
             .map(|seat| {
                 let table = Arc::clone(&table);

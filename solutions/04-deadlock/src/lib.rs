@@ -11,19 +11,26 @@
 //!
 //! Two tasks (see README.md):
 //!
-//! 1. [`Bank::transfer`]: opposite transfers between two accounts must never deadlock;
-//! 2. [`dine`]: five philosophers, each eating 1 000 times, must never deadlock.
+//! 1. [`Bank::transfer`] (in `transfer.rs`): opposite transfers between two accounts must never
+//!    deadlock;
+//! 2. [`dine`] (in `philosophers.rs`): five philosophers, each eating 1 000 times, must never
+//!    deadlock.
 
 #[doc(hidden)]
 pub mod model;
 // One copy of what the student does not edit, shared with the starter.
+#[path = "../../../lessons/04-deadlock/src/bank.rs"]
+pub mod bank;
 #[path = "../../../lessons/04-deadlock/src/pause.rs"]
 pub mod pause;
 #[path = "../../../lessons/04-deadlock/src/sync.rs"]
 mod sync;
+#[path = "../../../lessons/04-deadlock/src/table.rs"]
+pub mod table;
 
-pub mod bank;
 pub mod philosophers;
+mod transfer;
 
 pub use bank::{Account, Bank};
-pub use philosophers::{Fork, Table, dine};
+pub use philosophers::dine;
+pub use table::{Fork, Table};
