@@ -253,7 +253,7 @@ impl<T: Debug> Mutex<T> {
             Err(TryLockError::Poisoned(p)) => {
                 let inner = p.into_inner();
                 blocking::took(&self.1);
-                record("try_lock", &*inner);
+                record(self.1.action("try_lock"), &*inner);
                 Err(TryLockError::Poisoned(PoisonError::new(MutexGuard {
                     inner: Some(inner),
                     lock: &self.1,
