@@ -12,6 +12,12 @@
 //! (which thread read or wrote which value) so that a failing schedule can be printed as the
 //! lectures' table of reads and writes ([`trace_table`]).
 //!
+//! When every thread of an execution is blocked, the checks fail with the course's account of it
+//! rather than the model checker's bare `deadlock!`: which thread holds which lock and waits for
+//! which (the cycle the lectures draw), or which thread sleeps on a condition variable that no
+//! thread is left to notify (a lost wake-up), followed by the schedule that led there. Locks are
+//! named in the order they are created (`lock #1`, …) unless a check names them ([`named`]).
+//!
 //! [shuttle]: https://docs.rs/shuttle
 
 use std::cell::RefCell;
@@ -19,6 +25,7 @@ use std::fmt::Debug;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+mod blocking;
 pub mod spurious;
 pub mod sync;
 
@@ -124,19 +131,96 @@ fn config() -> shuttle::Config {
 fn traced(f: impl Fn() + Send + Sync + 'static) -> impl Fn() + Send + Sync + 'static {
     move || {
         TRACE.with(|t| t.borrow_mut().clear());
+        blocking::reset();
         f()
     }
 }
 
+/// Gives the locks that `f` creates a name for the course's messages: `named("account A", ||
+/// Account::new(…))` makes a deadlock read "thread-1 holds account A, waits for account B" rather
+/// than "… holds lock #1 …". The lesson's code is left as it is: it calls `Mutex::new` as
+/// always. A second lock created inside `f` is called "account A (lock 2)", and so on; a name
+/// with `{}` numbers them all, from 0 as code counts: `named("fork {}", || Table::new(5))` makes
+/// fork 0 to fork 4.
+pub fn named<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    blocking::naming(name, f)
+}
+
+/// The panic that shuttle raises when every thread is blocked (it starts with this).
+const SHUTTLE_DEADLOCK: &str = "deadlock! blocked tasks: [";
+
+/// Runs the model checker, turning its bare deadlock panic into the course's account of it.
+fn run<S: shuttle::scheduler::Scheduler + 'static>(
+    scheduler: S,
+    f: impl Fn() + Send + Sync + 'static,
+) -> usize {
+    quiet_bare_deadlocks();
+    REPORTING.with(|r| r.set(false));
+    let runner = shuttle::Runner::new(scheduler, config());
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner.run(traced(f)))) {
+        Ok(schedules) => schedules,
+        Err(payload) => match payload.downcast_ref::<String>() {
+            Some(message) if message.starts_with(SHUTTLE_DEADLOCK) => {
+                let blocked = blocking::blocked_threads(message);
+                REPORTING.with(|r| r.set(true));
+                fail(blocking::report(&blocked).unwrap_or_else(|| {
+                    format!(
+                        "a deadlock: every thread is blocked ({}), each waiting for something \
+                         that no thread is left to do.",
+                        blocked.join(", ")
+                    )
+                }))
+            }
+            _ => std::panic::resume_unwind(payload),
+        },
+    }
+}
+
+/// Keeps shuttle's bare `deadlock! blocked tasks: […]` panic off the output: [`run`] catches it
+/// and fails with the course's message instead, which must be the first panic a student (and the
+/// grader, which shows the first) reads. That message is raised outside any execution, so it is
+/// printed as a plain panic, without shuttle's notes about a failing task. Every other panic is
+/// printed as before.
+fn quiet_bare_deadlocks() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let plain = std::panic::take_hook();
+        // Shuttle installs its own hook (which notes the failing task, then calls the previous
+        // hook) on its first run: let it do so now, so that ours comes first.
+        let once = shuttle::scheduler::DfsScheduler::new(Some(1), false);
+        shuttle::Runner::new(once, config()).run(|| {});
+        let shuttles = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let bare = info
+                .payload()
+                .downcast_ref::<String>()
+                .is_some_and(|m| m.starts_with(SHUTTLE_DEADLOCK));
+            if bare {
+                return;
+            }
+            if REPORTING.with(|r| r.get()) {
+                plain(info)
+            } else {
+                shuttles(info)
+            }
+        }));
+    });
+}
+
+thread_local! {
+    // Set while `run` reports a deadlock, outside any execution.
+    static REPORTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs `f` under every interleaving of the threads it spawns (depth-first, exhaustive), and
 /// returns how many schedules were explored. A panic in any schedule fails the check, after
-/// shuttle prints the failing schedule in a form that `shuttle::replay` accepts.
+/// shuttle prints the failing schedule in a form that `shuttle::replay` accepts; so does a
+/// schedule in which every thread is blocked, with the course's account of the deadlock.
 ///
 /// Keep `f` small (two or three threads, a few steps each): the number of schedules grows
 /// exponentially with the steps.
 pub fn check_every_interleaving(f: impl Fn() + Send + Sync + 'static) -> usize {
-    let scheduler = shuttle::scheduler::DfsScheduler::new(None, false);
-    shuttle::Runner::new(scheduler, config()).run(traced(f))
+    run(shuttle::scheduler::DfsScheduler::new(None, false), f)
 }
 
 /// Runs `f` under `iterations` schedules drawn by the PCT algorithm from `seed`: the same seed
@@ -148,7 +232,23 @@ pub fn check_sampled_interleavings(
     f: impl Fn() + Send + Sync + 'static,
 ) -> usize {
     let scheduler = shuttle::scheduler::PctScheduler::new_from_seed(seed, 3, iterations);
-    shuttle::Runner::new(scheduler, config()).run(traced(f))
+    run(scheduler, f)
+}
+
+/// Runs `f` under `iterations` schedules that switch threads at random at every step, drawn from
+/// `seed` (the same schedules on every machine). Where PCT ([`check_sampled_interleavings`])
+/// favours long runs of one thread with a few switches, this finds bugs that need many switches
+/// in a short program: two threads that each back off and retry, say. Like PCT, it suits code
+/// whose threads may spin.
+pub fn check_random_interleavings(
+    seed: u64,
+    iterations: usize,
+    f: impl Fn() + Send + Sync + 'static,
+) -> usize {
+    run(
+        shuttle::scheduler::RandomScheduler::new_from_seed(seed, iterations),
+        f,
+    )
 }
 
 /// Spawns a named thread inside a model-checked execution (names label the trace's columns).
@@ -236,6 +336,142 @@ mod tests {
                 ("unlock", "12000")
             );
         });
+    }
+
+    /// The message a model-checked run failed with.
+    fn failure(f: impl Fn() + Send + Sync + 'static) -> String {
+        let payload =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_every_interleaving(f)))
+                .expect_err("the model checker must find the failure");
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .expect("a formatted message")
+    }
+
+    #[test]
+    fn a_lock_order_deadlock_reads_as_the_lectures_draw_it() {
+        let message = failure(|| {
+            let a = Arc::new(named("account A", || Mutex::new(100)));
+            let b = Arc::new(named("account B", || Mutex::new(100)));
+            let opposite = |name, from: &Arc<Mutex<i32>>, to: &Arc<Mutex<i32>>| {
+                let (from, to) = (Arc::clone(from), Arc::clone(to));
+                spawn(name, move || {
+                    let mut source = from.lock().unwrap();
+                    let mut target = to.lock().unwrap();
+                    *source -= 10;
+                    *target += 10;
+                })
+            };
+            let one = opposite("thread-1", &a, &b);
+            let two = opposite("thread-2", &b, &a);
+            one.join().unwrap();
+            two.join().unwrap();
+        });
+        assert!(message.starts_with("a deadlock: "), "{message}");
+        for part in [
+            "thread-1 holds account A, waits for account B",
+            "thread-2 holds account B, waits for account A",
+            "main-thread waits for another thread",
+            "The schedule that went wrong:",
+        ] {
+            assert!(message.contains(part), "no {part:?} in:\n{message}");
+        }
+        assert!(!message.contains("deadlock!"), "{message}");
+    }
+
+    #[test]
+    fn a_lost_wake_up_is_named() {
+        let message = failure(|| {
+            let ready = Arc::new((Mutex::new(false), super::sync::Condvar::new()));
+            let waiter = Arc::clone(&ready);
+            let sleeper = spawn("thread-3", move || {
+                let (flag, condvar) = &*waiter;
+                let _ready = condvar.wait_while(flag.lock().unwrap(), |ready| !*ready);
+            });
+            // The flag is set, but no one notifies: the sleeper never hears of it.
+            *ready.0.lock().unwrap() = true;
+            sleeper.join().unwrap();
+        });
+        assert!(
+            message.starts_with(
+                "a lost wake-up: thread-3 waits on a condition variable and no thread is left \
+                 to wake it."
+            ),
+            "{message}"
+        );
+        for part in ["lock #1", "wait (unlock)", "The schedule that went wrong:"] {
+            assert!(message.contains(part), "no {part:?} in:\n{message}");
+        }
+    }
+
+    #[test]
+    fn named_locks_are_numbered_by_a_placeholder() {
+        check_every_interleaving(|| {
+            let forks = named("fork {}", || [Mutex::new(0), Mutex::new(0)]);
+            let spare = named("spare", || [Mutex::new(0), Mutex::new(0)]);
+            let plain = Mutex::new(0);
+            for m in forks.iter().chain(&spare).chain([&plain]) {
+                drop(m.lock().unwrap());
+            }
+            let actions: Vec<String> = trace().into_iter().map(|s| s.action).collect();
+            assert_eq!(
+                actions,
+                [
+                    "lock fork 0",
+                    "unlock fork 0",
+                    "lock fork 1",
+                    "unlock fork 1",
+                    "lock spare",
+                    "unlock spare",
+                    "lock spare (lock 2)",
+                    "unlock spare (lock 2)",
+                    "lock",
+                    "unlock"
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn threads_that_back_off_and_retry_get_through() {
+        // Two threads take two locks in opposite orders, but let go and retry when the second is
+        // busy: no deadlock, and under PCT (which favours one thread) no endless retry loop.
+        let schedules = check_sampled_interleavings(1, 200, || {
+            let locks = Arc::new([Mutex::new(0), Mutex::new(0)]);
+            let handles: Vec<_> = [(0, 1), (1, 0)]
+                .into_iter()
+                .map(|(first, second)| {
+                    let locks = Arc::clone(&locks);
+                    spawn(&format!("thread-{first}"), move || {
+                        loop {
+                            let mut a = locks[first].lock().unwrap();
+                            if let Ok(mut b) = locks[second].try_lock() {
+                                *a += 1;
+                                *b += 1;
+                                return;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().for_each(|h| h.join().unwrap());
+            assert_eq!(*locks[0].lock().unwrap(), 2);
+        });
+        assert_eq!(schedules, 200);
+    }
+
+    #[test]
+    fn locking_twice_is_a_deadlock_with_oneself() {
+        let message = failure(|| {
+            let m = named("the counter", || Mutex::new(0));
+            let _first = m.lock().unwrap();
+            let _second = m.lock().unwrap();
+        });
+        assert!(
+            message.starts_with("a deadlock: main-thread holds the counter and asks for it again"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 pub use shuttle::sync::{Arc, Barrier, Weak};
 
+use super::blocking::{self, LockName};
 use super::record;
 
 /// Atomics that record their reads and writes.
@@ -190,23 +191,30 @@ pub mod atomic {
     }
 }
 
-/// `std::sync::Mutex` under the model checker: records the value at each lock and unlock.
+/// `std::sync::Mutex` under the model checker: records the value at each lock and unlock, and
+/// who holds it and who waits for it (for the account of a deadlock, see [`super::named`]).
 #[derive(Debug, Default)]
-pub struct Mutex<T: Debug>(shuttle::sync::Mutex<T>);
+pub struct Mutex<T: Debug>(shuttle::sync::Mutex<T>, LockName);
 
 /// The guard of a traced [`Mutex`]; unlocking (dropping it) records the value left behind.
 pub struct MutexGuard<'a, T: Debug> {
     // `None` only while a condition variable holds the inner guard during a wait.
     inner: Option<shuttle::sync::MutexGuard<'a, T>>,
+    lock: &'a LockName,
 }
 
 fn map_lock<'a, T: Debug>(
     result: LockResult<shuttle::sync::MutexGuard<'a, T>>,
     action: &str,
+    lock: &'a LockName,
 ) -> LockResult<MutexGuard<'a, T>> {
     let wrap = |inner: shuttle::sync::MutexGuard<'a, T>| {
-        record(action, &*inner);
-        MutexGuard { inner: Some(inner) }
+        blocking::took(lock);
+        record(lock.action(action), &*inner);
+        MutexGuard {
+            inner: Some(inner),
+            lock,
+        }
     };
     match result {
         Ok(inner) => Ok(wrap(inner)),
@@ -217,30 +225,38 @@ fn map_lock<'a, T: Debug>(
 impl<T: Debug> Mutex<T> {
     /// A new unlocked mutex holding `value`.
     pub fn new(value: T) -> Self {
-        Mutex(shuttle::sync::Mutex::new(value))
+        Mutex(shuttle::sync::Mutex::new(value), LockName::next())
     }
 
     /// Blocks until the lock is free, then takes it.
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
-        map_lock(self.0.lock(), "lock")
+        blocking::wants(&self.1);
+        map_lock(self.0.lock(), "lock", &self.1)
     }
 
-    /// Takes the lock if it is free, without blocking.
+    /// Takes the lock if it is free, without blocking (failing lets the other threads run).
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
         match self.0.try_lock() {
             Ok(inner) => {
-                record("try_lock", &*inner);
-                Ok(MutexGuard { inner: Some(inner) })
+                blocking::took(&self.1);
+                record(self.1.action("try_lock"), &*inner);
+                Ok(MutexGuard {
+                    inner: Some(inner),
+                    lock: &self.1,
+                })
             }
             Err(TryLockError::WouldBlock) => {
-                record("try_lock failed", &"-");
+                record(format!("{} failed", self.1.action("try_lock")), &"-");
+                blocking::failed_try();
                 Err(TryLockError::WouldBlock)
             }
             Err(TryLockError::Poisoned(p)) => {
                 let inner = p.into_inner();
-                record("try_lock", &*inner);
+                blocking::took(&self.1);
+                record(self.1.action("try_lock"), &*inner);
                 Err(TryLockError::Poisoned(PoisonError::new(MutexGuard {
                     inner: Some(inner),
+                    lock: &self.1,
                 })))
             }
         }
@@ -272,8 +288,11 @@ impl<T: Debug> DerefMut for MutexGuard<'_, T> {
 
 impl<T: Debug> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        if let Some(inner) = &self.inner {
-            record("unlock", &**inner);
+        if let Some(inner) = self.inner.take() {
+            blocking::released(self.lock);
+            record(self.lock.action("unlock"), &*inner);
+            drop(inner);
+            blocking::let_go();
         }
     }
 }
@@ -302,8 +321,9 @@ impl Condvar {
         mut guard: MutexGuard<'a, T>,
     ) -> LockResult<MutexGuard<'a, T>> {
         let inner = guard.inner.take().expect("guard is held");
+        blocking::sleeps(guard.lock, format!("{:?}", &*inner));
         record("wait (unlock)", &*inner);
-        map_lock(self.0.wait(inner), "wake (lock)")
+        map_lock(self.0.wait(inner), "wake (lock)", guard.lock)
     }
 
     /// Waits while `condition` holds.
@@ -325,17 +345,30 @@ impl Condvar {
         timeout: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
         let inner = guard.inner.take().expect("guard is held");
+        let lock = guard.lock;
+        blocking::sleeps(lock, format!("{:?}", &*inner));
         record("wait (unlock)", &*inner);
         match self.0.wait_timeout(inner, timeout) {
             Ok((inner, result)) => {
+                blocking::took(lock);
                 record("wake (lock)", &*inner);
-                Ok((MutexGuard { inner: Some(inner) }, result))
+                Ok((
+                    MutexGuard {
+                        inner: Some(inner),
+                        lock,
+                    },
+                    result,
+                ))
             }
             Err(p) => {
                 let (inner, result) = p.into_inner();
+                blocking::took(lock);
                 record("wake (lock)", &*inner);
                 Err(PoisonError::new((
-                    MutexGuard { inner: Some(inner) },
+                    MutexGuard {
+                        inner: Some(inner),
+                        lock,
+                    },
                     result,
                 )))
             }
@@ -351,14 +384,20 @@ impl Condvar {
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
         let waits = condition(&mut *guard);
         let inner = guard.inner.take().expect("guard is held");
+        let lock = guard.lock;
         if waits {
+            blocking::sleeps(lock, format!("{:?}", &*inner));
             record("wait (unlock)", &*inner);
         }
         let wrap = |inner: shuttle::sync::MutexGuard<'a, T>| {
             if waits {
+                blocking::took(lock);
                 record("wake (lock)", &*inner);
             }
-            MutexGuard { inner: Some(inner) }
+            MutexGuard {
+                inner: Some(inner),
+                lock,
+            }
         };
         match self.0.wait_timeout_while(inner, timeout, condition) {
             Ok((inner, result)) => Ok((wrap(inner), result)),

@@ -1,0 +1,3 @@
+//! Lesson 04's checks (lessons/04-deadlock/tests/checks.rs), run on this mutant.
+extern crate lesson_04_mutant_everyone_right_first as lesson_04;
+include!("../../../lessons/04-deadlock/tests/checks.rs");
