@@ -9,11 +9,14 @@
 //!   interleaving can be printed as the lectures' read/increment/write table.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
+//! - [`server`]: a local HTTP file server on 127.0.0.1 with latency, bandwidth, injected errors,
+//!   checksummed files and counters of connections at once (lesson 13, `cargo xtask serve`).
 #![warn(missing_docs)]
 
 pub mod grading;
 pub mod log;
 pub mod model;
 pub mod screen;
+pub mod server;
 pub mod timing;
 pub mod workloads;
