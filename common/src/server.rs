@@ -169,6 +169,7 @@ pub struct RequestRecord {
 #[derive(Debug)]
 pub struct Server {
     /// Numbers the server's threads (`srv3.acc`, `srv3.c12`), so that tests can find them.
+    #[cfg_attr(not(test), allow(dead_code))]
     number: u64,
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -772,7 +773,7 @@ fn respond(stream: &mut TcpStream, id: u64, request: &Request, shared: &Shared) 
             record(if whole { 200 } else { 0 }, sent, start);
             return whole;
         }
-        (_, Some(n)) => simple(
+        (_, Some(_)) => simple(
             404,
             format!("no such file: {path} (there are {} files, 00 to {:02})\n", config.files, config.files.saturating_sub(1)),
         ),
