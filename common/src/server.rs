@@ -412,7 +412,10 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, number: u64) {
             }
             state.stats.connections_open += 1;
             state.stats.connections_total += 1;
-            state.stats.connections_most = state.stats.connections_most.max(state.stats.connections_open);
+            state.stats.connections_most = state
+                .stats
+                .connections_most
+                .max(state.stats.connections_open);
         }
         if let Ok(handle) = stream.try_clone() {
             shared.sockets.lock().unwrap().insert(id, handle);
@@ -473,7 +476,10 @@ fn read_head(
                 Ok(_) => {}
                 Err(httparse::Error::TooManyHeaders) => return Err(oversized(config)),
                 Err(e) => {
-                    return Err(Close::With(400, format!("refused: a malformed request ({e})\n")));
+                    return Err(Close::With(
+                        400,
+                        format!("refused: a malformed request ({e})\n"),
+                    ));
                 }
             }
         }
@@ -565,12 +571,18 @@ fn parse(head: &[u8], config: &Config) -> Result<Request, (u16, String)> {
         return Err((405, format!("refused: only GET is served, not {method}\n")));
     }
     let (raw_path, raw_query) = target.split_once('?').unwrap_or((&target, ""));
-    let path = percent_decode(raw_path)
-        .ok_or_else(|| (400, format!("refused: the path {raw_path} is not valid UTF-8\n")))?;
+    let path = percent_decode(raw_path).ok_or_else(|| {
+        (
+            400,
+            format!("refused: the path {raw_path} is not valid UTF-8\n"),
+        )
+    })?;
     if !path.starts_with('/')
         || path.contains('\\')
         || path.contains('\0')
-        || path.split('/').any(|segment| segment == ".." || segment == ".")
+        || path
+            .split('/')
+            .any(|segment| segment == ".." || segment == ".")
     {
         return Err((
             400,
@@ -627,7 +639,10 @@ fn serve_connection(mut stream: TcpStream, id: u64, shared: &Shared) {
                     _ => {}
                 }
                 drop(state);
-                echo(config, &format!("connection {id}: {status} {}", message.trim()));
+                echo(
+                    config,
+                    &format!("connection {id}: {status} {}", message.trim()),
+                );
                 let _ = answer(&mut stream, status, &message, true);
                 return;
             }
@@ -644,7 +659,10 @@ fn serve_connection(mut stream: TcpStream, id: u64, shared: &Shared) {
                     _ => {}
                 }
                 drop(state);
-                echo(config, &format!("connection {id}: {status} {}", message.trim()));
+                echo(
+                    config,
+                    &format!("connection {id}: {status} {}", message.trim()),
+                );
                 let _ = answer(&mut stream, status, &message, true);
                 return;
             }
@@ -742,7 +760,11 @@ fn respond(stream: &mut TcpStream, id: u64, request: &Request, shared: &Shared) 
             &format!(
                 "connection {id}: GET {} → {} ({} bytes, {:.3} s)",
                 request.target,
-                if status == 0 { "dropped".to_string() } else { status.to_string() },
+                if status == 0 {
+                    "dropped".to_string()
+                } else {
+                    status.to_string()
+                },
                 bytes,
                 (end - start).as_secs_f64()
             ),
@@ -775,7 +797,11 @@ fn respond(stream: &mut TcpStream, id: u64, request: &Request, shared: &Shared) 
         }
         (_, Some(_)) => simple(
             404,
-            format!("no such file: {path} (there are {} files, 00 to {:02})\n", config.files, config.files.saturating_sub(1)),
+            format!(
+                "no such file: {path} (there are {} files, 00 to {:02})\n",
+                config.files,
+                config.files.saturating_sub(1)
+            ),
         ),
         ("/", _) => (200, index(config)),
         ("/drop", _) => {
@@ -788,7 +814,10 @@ fn respond(stream: &mut TcpStream, id: u64, request: &Request, shared: &Shared) 
             Ok(code) if (200..600).contains(&code) => {
                 simple(code, format!("status {code}, as asked\n"))
             }
-            _ => simple(400, format!("refused: {p} names no status between 200 and 599\n")),
+            _ => simple(
+                400,
+                format!("refused: {p} names no status between 200 and 599\n"),
+            ),
         },
         _ => simple(404, format!("no such file: {path}\n")),
     };
@@ -812,7 +841,11 @@ fn send_file(
          X-Checksum: {}\r\n{}\r\n",
         spec.size,
         spec.checksum(),
-        if request.keep_alive { "" } else { "Connection: close\r\n" }
+        if request.keep_alive {
+            ""
+        } else {
+            "Connection: close\r\n"
+        }
     );
     if spec.size == 0 {
         progress.finish();

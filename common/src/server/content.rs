@@ -42,8 +42,8 @@ impl FileSpec {
             if at / 8 != block_index {
                 block_index = at / 8;
                 let key = self.seed ^ (self.n as u64).wrapping_mul(0xA076_1D64_78BD_642F);
-                block = splitmix64(key ^ block_index.wrapping_mul(0xE703_7ED1_A0B4_28DB))
-                    .to_le_bytes();
+                block =
+                    splitmix64(key ^ block_index.wrapping_mul(0xE703_7ED1_A0B4_28DB)).to_le_bytes();
             }
             *byte = block[(at % 8) as usize];
         }

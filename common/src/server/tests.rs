@@ -5,7 +5,9 @@ use std::fs;
 /// the end), and returns (status, head, body). `None` when the server closed without a word.
 fn exchange(addr: SocketAddr, request: &[u8]) -> Option<(u16, String, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     stream.write_all(request).expect("send");
     read_answer(&mut stream)
 }
@@ -85,7 +87,11 @@ fn listens_on_loopback_only() {
     let port = format!(":{:04X}", server.addr().port());
     let mut listening = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        for line in fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+        for line in fs::read_to_string(table)
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+        {
             let fields: Vec<&str> = line.split_whitespace().collect();
             if fields[1].ends_with(&port) && fields[3] == "0A" {
                 listening.push(fields[1].to_string());
@@ -152,12 +158,17 @@ fn refuses_slow_loris_clients() {
     .unwrap();
     let started = Instant::now();
     let mut stream = TcpStream::connect(server.addr()).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     // A byte every 50 ms: each read succeeds, but the header is never done in time.
     let dribble = {
         let mut stream = stream.try_clone().unwrap();
         thread::spawn(move || {
-            for byte in b"GET /files/00.bin HTTP/1.1\r\nHost: slow\r\nX-Slow: ".iter().cycle() {
+            for byte in b"GET /files/00.bin HTTP/1.1\r\nHost: slow\r\nX-Slow: "
+                .iter()
+                .cycle()
+            {
                 if stream.write_all(&[*byte]).is_err() {
                     break;
                 }
@@ -174,7 +185,9 @@ fn refuses_slow_loris_clients() {
     assert_eq!(server.stats().refused_slow, 1);
     // A client that connects and says nothing is refused the same way.
     let mut silent = TcpStream::connect(server.addr()).unwrap();
-    silent.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     assert_eq!(read_answer(&mut silent).unwrap().0, 408);
 }
 
@@ -183,7 +196,10 @@ fn injects_errors() {
     let server = Server::with_defaults().unwrap();
     assert_eq!(get(&server, "/status/404").unwrap().0, 404);
     assert_eq!(get(&server, "/status/500").unwrap().0, 500);
-    assert!(get(&server, "/drop").is_none(), "/drop closes without an answer");
+    assert!(
+        get(&server, "/drop").is_none(),
+        "/drop closes without an answer"
+    );
     let (status, head, body) = get(&server, "/files/00.bin?drop_after=1000").unwrap();
     assert_eq!(status, 200);
     assert!(head.contains("Content-Length: 65536"));
@@ -201,9 +217,16 @@ fn latency_and_bandwidth_slow_each_request() {
     get(&server, "/files/00.bin").unwrap();
     assert!(start.elapsed() >= Duration::from_millis(150));
     let start = Instant::now();
-    get(&server, "/files/00.bin?latency_ms=0&bytes_per_s=200000&size=100000").unwrap();
+    get(
+        &server,
+        "/files/00.bin?latency_ms=0&bytes_per_s=200000&size=100000",
+    )
+    .unwrap();
     let took = start.elapsed();
-    assert!(took >= Duration::from_millis(450), "100 kB at 200 kB/s took {took:?}");
+    assert!(
+        took >= Duration::from_millis(450),
+        "100 kB at 200 kB/s took {took:?}"
+    );
 }
 
 #[test]
@@ -232,7 +255,9 @@ fn counts_connections_and_requests_at_once() {
     server.reset_most();
     let mut stream = TcpStream::connect(server.addr()).unwrap();
     for _ in 0..2 {
-        stream.write_all(b"GET /files/00.bin HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        stream
+            .write_all(b"GET /files/00.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
         assert_eq!(read_answer(&mut stream).unwrap().0, 200);
     }
     let stats = server.stats();
@@ -284,7 +309,11 @@ fn dropping_the_server_leaves_no_thread_or_port() {
     assert!(threads_named(&prefix).len() >= 3);
     let start = Instant::now();
     drop(server);
-    assert!(start.elapsed() < Duration::from_secs(5), "stopping took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "stopping took {:?}",
+        start.elapsed()
+    );
     assert_eq!(threads_named(&prefix), Vec::<String>::new());
     assert!(stuck.join().unwrap().is_none());
     assert!(TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err());

@@ -304,7 +304,9 @@ fn downloads(files: usize, size: u64, latency_ms: u64, bytes_per_s: u64, workers
     }
     println!("{}", table.to_table());
     for (label, right, most) in rows {
-        println!("{label:>18}: {right}/{files} files right, the server saw at most {most} requests at once");
+        println!(
+            "{label:>18}: {right}/{files} files right, the server saw at most {most} requests at once"
+        );
     }
     println!(
         "The lectures' threaded version starts 4 threads for its 5 images (`range(4)`), so one \
@@ -341,7 +343,9 @@ fn fetcher(threads: &[usize], count: usize, latency_ms: u64, url: Option<String>
                         .spawn_scoped(s, move || {
                             let mut processed = 0;
                             loop {
-                                let Some(url) = remaining.lock().unwrap().pop() else { break };
+                                let Some(url) = remaining.lock().unwrap().pop() else {
+                                    break;
+                                };
                                 match client.get(&url).send() {
                                     Ok(response) => {
                                         let mut first = Vec::with_capacity(BUFFER_SIZE);
@@ -395,7 +399,10 @@ fn web_service(mode: Mode, clients: usize, pool: usize, latency_ms: u64) {
                         .iter()
                         .map(|url| s.spawn(move || fetch_summary(&client(), url)))
                         .collect();
-                    handles.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap())
+                        .collect::<Vec<_>>()
                 });
                 (format!("{clients} threads"), answers)
             }
@@ -433,7 +440,9 @@ fn web_service(mode: Mode, clients: usize, pool: usize, latency_ms: u64) {
                         let (todo, shared, results) = (&todo, &shared, results.clone());
                         s.spawn(move || {
                             loop {
-                                let Some((i, url)) = todo.lock().unwrap().next() else { break };
+                                let Some((i, url)) = todo.lock().unwrap().next() else {
+                                    break;
+                                };
                                 let _ = results.send((i, fetch_summary(shared, url)));
                             }
                         });

@@ -32,7 +32,9 @@ pub fn download_all(urls: &[String], dir: &Path, workers: usize) -> Vec<Outcome>
                             url: url.clone(),
                             result,
                         };
-                        results.send((i, outcome)).expect("the collector outlives the workers");
+                        results
+                            .send((i, outcome))
+                            .expect("the collector outlives the workers");
                     }
                 })
                 .expect("start a download worker");

@@ -32,7 +32,10 @@ pub fn serve(options: Options) -> Result<ExitCode> {
         ..Config::default()
     })
     .with_context(|| format!("starting the server on 127.0.0.1:{}", options.port))?;
-    println!("Serving on {} (127.0.0.1 only: nobody else on the network can reach it)", server);
+    println!(
+        "Serving on {} (127.0.0.1 only: nobody else on the network can reach it)",
+        server
+    );
     println!(
         "{} files of {} bytes, {} ms latency per request{}",
         options.files,
@@ -43,7 +46,10 @@ pub fn serve(options: Options) -> Result<ExitCode> {
             .map_or(String::new(), |b| format!(", {b} bytes/s per answer"))
     );
     println!();
-    println!("  {}/                 the index: every file with its checksum", server);
+    println!(
+        "  {}/                 the index: every file with its checksum",
+        server
+    );
     for url in server.file_urls().iter().take(3) {
         println!("  {url}");
     }
@@ -51,7 +57,10 @@ pub fn serve(options: Options) -> Result<ExitCode> {
         println!("  … up to {}", server.file_url(options.files - 1));
     }
     println!("  {}/status/404       an error (any status)", server);
-    println!("  {}/drop             a connection closed without an answer", server);
+    println!(
+        "  {}/drop             a connection closed without an answer",
+        server
+    );
     println!("  ?latency_ms=N  ?bytes_per_s=N  ?size=N  ?drop_after=N   change one request");
     println!();
     println!(
