@@ -632,46 +632,38 @@ fn serve_connection(mut stream: TcpStream, id: u64, shared: &Shared) {
             Ok(Some(len)) => len,
             Ok(None) | Err(Close::Quietly) => return,
             Err(Close::With(status, message)) => {
-                let mut state = shared.lock();
-                match status {
-                    408 => state.stats.refused_slow += 1,
-                    431 => state.stats.refused_oversized += 1,
-                    _ => {}
-                }
-                drop(state);
-                echo(
-                    config,
-                    &format!("connection {id}: {status} {}", message.trim()),
-                );
-                let _ = answer(&mut stream, status, &message, true);
-                return;
+                return refuse(&mut stream, id, shared, status, &message);
             }
         };
         first = false;
         let head: Vec<u8> = buf.drain(..len).collect();
         let request = match parse(&head, config) {
             Ok(request) => request,
-            Err((status, message)) => {
-                let mut state = shared.lock();
-                match status {
-                    400 if message.contains("traversal") => state.stats.refused_traversal += 1,
-                    413 => state.stats.refused_oversized += 1,
-                    _ => {}
-                }
-                drop(state);
-                echo(
-                    config,
-                    &format!("connection {id}: {status} {}", message.trim()),
-                );
-                let _ = answer(&mut stream, status, &message, true);
-                return;
-            }
+            Err((status, message)) => return refuse(&mut stream, id, shared, status, &message),
         };
         let keep_going = respond(&mut stream, id, &request, shared);
         if !keep_going || !request.keep_alive || shared.stopping() {
             return;
         }
     }
+}
+
+/// Counts a refused request by its reason, answers it, and closes the connection.
+fn refuse(stream: &mut TcpStream, id: u64, shared: &Shared, status: u16, message: &str) {
+    {
+        let stats = &mut shared.lock().stats;
+        match status {
+            400 if message.contains("traversal") => stats.refused_traversal += 1,
+            408 => stats.refused_slow += 1,
+            413 | 431 => stats.refused_oversized += 1,
+            _ => {}
+        }
+    }
+    echo(
+        &shared.config,
+        &format!("connection {id}: {status} {}", message.trim()),
+    );
+    let _ = answer(stream, status, message, true);
 }
 
 /// Counts a request in progress from its creation until `finish` (or drop).
