@@ -14,6 +14,8 @@
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 //! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
+//! - [`server`]: a local HTTP file server on 127.0.0.1 with latency, bandwidth, injected errors,
+//!   checksummed files and counters of connections at once (lesson 13, `cargo xtask serve`).
 #![warn(missing_docs)]
 
 pub mod grading;
@@ -22,6 +24,7 @@ pub mod model;
 pub mod process;
 pub mod reference;
 pub mod screen;
+pub mod server;
 pub mod thread_stats;
 pub mod timing;
 pub mod workloads;

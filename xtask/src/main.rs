@@ -87,6 +87,24 @@ enum Cmd {
     },
     /// What CI runs: formatting, clippy, tests, verify.
     Ci,
+    /// Lesson 13's local HTTP server on 127.0.0.1, standalone, until Ctrl-C.
+    Serve {
+        /// The port (0: any free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// How long every request waits before it is answered.
+        #[arg(long, default_value_t = 200)]
+        latency_ms: u64,
+        /// How many files /files/00.bin, /files/01.bin, … there are.
+        #[arg(long, default_value_t = 16)]
+        files: usize,
+        /// Each file's size in bytes.
+        #[arg(long, default_value_t = 64 * 1024)]
+        size: u64,
+        /// Send answers at this many bytes per second (default: as fast as possible).
+        #[arg(long)]
+        bytes_per_s: Option<u64>,
+    },
 }
 
 /// The course's root folder, found when the runner starts (never compiled in: two clones of the
@@ -177,5 +195,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             commands::verify::verify(&course, only, repeat.max(1))
         }
         Cmd::Ci => commands::ci::ci(&course),
+        Cmd::Serve {
+            port,
+            latency_ms,
+            files,
+            size,
+            bytes_per_s,
+        } => commands::serve::serve(commands::serve::Options {
+            port,
+            latency_ms,
+            files,
+            size,
+            bytes_per_s,
+        }),
     }
 }

@@ -6,5 +6,6 @@ pub mod hint;
 pub mod list;
 pub mod reset;
 pub mod run;
+pub mod serve;
 pub mod verify;
 pub mod watch;
