@@ -164,13 +164,16 @@ fn manager(program: &Program, clients: usize, items: usize) -> Result<(), Error>
     println!("Old sum is: {}", initial.iter().sum::<i64>());
     let manager = Manager::start(program, &initial)?;
     run_clients(program, &manager, &[vec![5]])?;
-    let client = manager.client();
-    println!(
-        "a client process appended 5; the manager (process {}) holds {:?}, new sum is: {}",
-        manager.pid(),
-        client.list()?,
-        client.sum()?
-    );
+    {
+        let client = manager.client();
+        println!(
+            "a client process appended 5; the manager (process {}) holds {:?}, new sum is: {}",
+            manager.pid(),
+            client.list()?,
+            client.sum()?
+        );
+    }
+    // Every client must have hung up (ours was dropped above) for the manager to end.
     manager.shutdown(Duration::from_secs(5))?;
 
     println!("\n{clients} client processes append {items} numbers each, at once:");
@@ -181,16 +184,23 @@ fn manager(program: &Program, clients: usize, items: usize) -> Result<(), Error>
     let start = Instant::now();
     run_clients(program, &manager, &jobs)?;
     let took = start.elapsed();
-    let client = manager.client();
-    let list = client.list()?;
     let expected: i64 = initial.iter().sum::<i64>() + jobs.iter().flatten().sum::<i64>();
-    println!(
-        "the list has {} numbers (expected {}), sum {} (expected {expected}), in {:.1} ms",
-        list.len(),
-        initial.len() + clients * items,
-        client.sum()?,
-        took.as_secs_f64() * 1e3
-    );
+    {
+        let client = manager.client();
+        let list = client.list()?;
+        println!(
+            "the list has {} numbers (expected {}), sum {} (expected {expected}), in {:.1} ms{}",
+            list.len(),
+            initial.len() + clients * items,
+            client.sum()?,
+            took.as_secs_f64() * 1e3,
+            if list.len() == initial.len() + clients * items {
+                ""
+            } else {
+                ": appends were lost, each overwritten by a client that fetched the list before it"
+            }
+        );
+    }
     manager.shutdown(Duration::from_secs(5))?;
     Ok(())
 }
