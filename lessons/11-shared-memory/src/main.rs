@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use common::process::{self, Program};
 use ipc_channel::ipc::IpcSender;
 use lesson_11::{
-    CONNECT_DEADLINE, Error, Fix, Manager, SharedArray, SharedValue, START_BALANCE, StartLine,
+    CONNECT_DEADLINE, Error, Fix, Manager, START_BALANCE, SharedArray, SharedValue, StartLine,
     TRANSACTIONS, perform_transactions, run_clients, squares_in_child,
 };
 
@@ -67,10 +67,6 @@ enum BenchWhat {
     Messages,
     /// The same in messages of 10 000 numbers.
     Batched,
-    /// Two processes withdraw and deposit 1, `items` times each, on one atomic.
-    BalanceAtomic,
-    /// The same behind the inter-process lock.
-    BalanceLock,
 }
 
 /// The demo's own child roles, for the bench.
@@ -127,7 +123,10 @@ fn value_array(program: &Program, numbers: &[i64]) -> Result<(), Error> {
     if squares.squares == expected {
         println!("the parent sees what the child wrote: the memory is shared");
     } else {
-        println!("the parent sees {:?}, not {expected:?}: the child wrote to memory of its own", squares.squares);
+        println!(
+            "the parent sees {:?}, not {expected:?}: the child wrote to memory of its own",
+            squares.squares
+        );
     }
     Ok(())
 }
@@ -232,13 +231,7 @@ fn bench_cases() -> Result<(), Error> {
         {"id": "py-array", "variant": "hand-off: Python, Array with its Lock", "workers": 1,
          "items": 1_000_000, "python": python("array", 1_000_000), "quick_python": python("array", 100_000)},
         {"id": "py-queue", "variant": "hand-off: Python, Queue", "workers": 1, "items": 100_000,
-         "python": python("queue", 100_000), "quick_python": python("queue", 10_000)},
-        {"id": "balance-atomic", "variant": "balance: Rust, atomics", "workers": 2,
-         "items": 2_000_000, "run": run("balance-atomic", 1_000_000), "quick_run": run("balance-atomic", 100_000)},
-        {"id": "balance-lock", "variant": "balance: Rust, inter-process lock", "workers": 2,
-         "items": 2_000_000, "run": run("balance-lock", 1_000_000), "quick_run": run("balance-lock", 100_000)},
-        {"id": "py-balance-lock", "variant": "balance: Python, Value with a Lock", "workers": 2,
-         "items": 200_000, "python": python("balance", 100_000), "quick_python": python("balance", 10_000)}
+         "python": python("queue", 100_000), "quick_python": python("queue", 10_000)}
     ]);
     println!("{cases}");
     Ok(())
@@ -291,7 +284,10 @@ fn bench_run(program: &Program, what: BenchWhat, items: usize) -> Result<(), Err
             go.send(())?;
             let (mut sum, mut got) = (0i64, 0);
             while got < items {
-                match numbers.recv().map_err(|e| format!("the child hung up: {e:?}"))? {
+                match numbers
+                    .recv()
+                    .map_err(|e| format!("the child hung up: {e:?}"))?
+                {
                     Batch::Numbers(batch) => {
                         got += batch.len();
                         sum += batch.iter().sum::<i64>();
@@ -303,20 +299,11 @@ fn bench_run(program: &Program, what: BenchWhat, items: usize) -> Result<(), Err
             lesson_11::expect_success(BENCH_MESSAGES, child.wait()?)?;
             (seconds, sum)
         }
-        BenchWhat::BalanceAtomic | BenchWhat::BalanceLock => {
-            let fix = if what == BenchWhat::BalanceAtomic {
-                Fix::Atomic
-            } else {
-                Fix::Lock
-            };
-            // Timed from outside: the two process starts (about 1 ms each) are in the time, which
-            // a million transactions each make small.
-            let start = Instant::now();
-            let balance = perform_transactions(program, fix, items as u32)?;
-            (start.elapsed().as_secs_f64(), balance)
-        }
     };
-    println!("{}", serde_json::json!({"seconds": seconds, "result": result.to_string()}));
+    println!(
+        "{}",
+        serde_json::json!({"seconds": seconds, "result": result.to_string()})
+    );
     Ok(())
 }
 

@@ -118,7 +118,7 @@ impl Segment {
             )));
         }
         // mmap gives page-aligned memory (4 096 bytes): enough for any type of this lesson.
-        if shmem.as_ptr() as usize % 4096 != 0 {
+        if !(shmem.as_ptr() as usize).is_multiple_of(4096) {
             return Err(SegmentError(format!(
                 "shared memory {name} is not page-aligned"
             )));

@@ -57,7 +57,11 @@ fn no_child_left(after: &str) {
         plural(left.len(), "child process"),
         if left.len() == 1 { "is" } else { "are" },
         left.iter()
-            .map(|p| format!("pid {} ({})", p.pid, if p.is_zombie() { "a zombie" } else { "running" }))
+            .map(|p| format!(
+                "pid {} ({})",
+                p.pid,
+                if p.is_zombie() { "a zombie" } else { "running" }
+            ))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -109,7 +113,9 @@ fn ten_rounds(fix: Fix, what: &str) {
     let program = program();
     let mut balances = Vec::new();
     for _ in 0..ROUNDS {
-        balances.push(perform_transactions(&program, fix, TRANSACTIONS).expect("the transactions failed"));
+        balances.push(
+            perform_transactions(&program, fix, TRANSACTIONS).expect("the transactions failed"),
+        );
     }
     no_child_left("perform_transactions");
     let wrong: Vec<String> = balances
@@ -213,9 +219,17 @@ fn the_managers_sum_is_right_under_concurrent_clients() {
     let (clients, per_client) = (4usize, 150usize);
     let initial = [1i64, 2, 3, 4];
     let jobs: Vec<Vec<i64>> = (0..clients)
-        .map(|c| (0..per_client).map(|i| 1_000 * (c as i64 + 1) + i as i64).collect())
+        .map(|c| {
+            (0..per_client)
+                .map(|i| 1_000 * (c as i64 + 1) + i as i64)
+                .collect()
+        })
         .collect();
-    let mut expected: Vec<i64> = initial.iter().chain(jobs.iter().flatten()).copied().collect();
+    let mut expected: Vec<i64> = initial
+        .iter()
+        .chain(jobs.iter().flatten())
+        .copied()
+        .collect();
     expected.sort_unstable();
     let expected_sum: i64 = expected.iter().sum();
     // Three rounds: a lost append is a matter of timing, and any round that loses one fails.
@@ -232,7 +246,9 @@ fn the_managers_sum_is_right_under_concurrent_clients() {
         list.sort_unstable();
         if list != expected {
             let mut count: BTreeMap<i64, i64> = BTreeMap::new();
-            expected.iter().for_each(|v| *count.entry(*v).or_default() += 1);
+            expected
+                .iter()
+                .for_each(|v| *count.entry(*v).or_default() += 1);
             list.iter().for_each(|v| *count.entry(*v).or_default() -= 1);
             let lost = count.values().filter(|&&c| c > 0).sum::<i64>();
             let doubled = count.values().filter(|&&c| c < 0).map(|c| -c).sum::<i64>();

@@ -280,7 +280,9 @@ impl ManagerClient {
     {
         let (reply, answer) = ipc::channel()?;
         self.requests.send(request(reply))?;
-        Ok(answer.recv().map_err(|e| format!("the manager did not answer: {e:?}"))?)
+        Ok(answer
+            .recv()
+            .map_err(|e| format!("the manager did not answer: {e:?}"))?)
     }
 
     /// A copy of the list.
@@ -386,7 +388,11 @@ pub enum FromClient {
 /// Runs one client process per entry of `jobs`, all at once: each appends its items to the
 /// manager's list and asks for the sum. The clients are all started and connected before any is
 /// given its job, so that they append at the same time. Returns the sum each saw at its end.
-pub fn run_clients(program: &Program, manager: &Manager, jobs: &[Vec<i64>]) -> Result<Vec<i64>, Error> {
+pub fn run_clients(
+    program: &Program,
+    manager: &Manager,
+    jobs: &[Vec<i64>],
+) -> Result<Vec<i64>, Error> {
     let mut clients = Vec::new();
     for _ in jobs {
         let (child, messages, first) = program
