@@ -6,24 +6,11 @@
 //! processes (see `model.rs`): so take your sync types from `super::sync`, not `std::sync`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use super::lock::ProcessMutex;
+// The same function in the model build: it only spins, on std's clock.
 use super::sync::atomic::{AtomicI64, Ordering};
-
-/// How long the rest of a transaction takes (a receipt, a log line): about what one
-/// `balance.value = balance.value - 1` costs in CPython.
-pub const PAPERWORK: Duration = Duration::from_micros(1);
-
-/// The rest of a transaction, besides the balance: about a microsecond of work. It is what
-/// makes the lectures' race show in Python on every run (the interpreter's work between reading
-/// and writing `balance.value`); done between the read and the write here, it does the same.
-pub fn paperwork() {
-    let start = Instant::now();
-    while start.elapsed() < PAPERWORK {
-        std::hint::spin_loop();
-    }
-}
+use crate::bank::paperwork;
 
 /// The balance as one atomic: the first fix, with the atomic's own read-modify-write.
 #[repr(C)]

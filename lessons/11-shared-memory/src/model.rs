@@ -2,14 +2,8 @@
 //! synchronisation types: two threads stand in for the two processes, and the checks try every
 //! interleaving of their steps. Nothing to edit here.
 
-mod sync {
-    pub use common::model::sync::*;
-
-    /// Under the model checker a waiter yields at once: the checker then runs another thread.
-    pub fn spin_wait(_tries: u32) {
-        common::model::yield_now();
-    }
-}
+#[path = "model_sync.rs"]
+mod sync;
 
 // Each file is also a module of the library itself: that is the point.
 #[allow(clippy::duplicate_mod)]

@@ -140,16 +140,28 @@ fn balance_with_atomics_is_100_in_every_round() {
     ten_rounds(Fix::Atomic, "AtomicBalance");
 }
 
+/// Under the model checker: one thread withdraws 1 and another deposits 1 on `balance` (at 100),
+/// as the two processes do; returns the balance after both.
+fn withdraw_and_deposit<B: Send + Sync + 'static>(
+    balance: B,
+    withdraw: fn(&B, i64),
+    deposit: fn(&B, i64),
+    get: fn(&B) -> i64,
+) -> i64 {
+    let balance = Arc::new(balance);
+    let (a, b) = (Arc::clone(&balance), Arc::clone(&balance));
+    let withdrawer = spawn("withdraw", move || withdraw(&a, 1));
+    let depositor = spawn("deposit", move || deposit(&b, 1));
+    withdrawer.join().unwrap();
+    depositor.join().unwrap();
+    get(&balance)
+}
+
 #[test]
 fn atomic_balance_is_right_in_every_interleaving() {
     let schedules = check_every_interleaving(|| {
-        let balance = Arc::new(model::balance::AtomicBalance::new(100));
-        let (a, b) = (Arc::clone(&balance), Arc::clone(&balance));
-        let withdraw = spawn("withdraw", move || a.withdraw(1));
-        let deposit = spawn("deposit", move || b.deposit(1));
-        withdraw.join().unwrap();
-        deposit.join().unwrap();
-        let value = balance.get();
+        use model::balance::AtomicBalance as B;
+        let value = withdraw_and_deposit(B::new(100), B::withdraw, B::deposit, B::get);
         if value != 100 {
             fail(format!(
                 "lost update: on a balance of 100, one process withdrew 1 and the other \
@@ -173,13 +185,8 @@ fn locked_balance_is_right_in_every_interleaving() {
     // The lock spins (yielding), so the schedules are endless in number: try a fixed sample of
     // them, the same on every run, which finds a lock that is let go between read and write.
     let schedules = check_sampled_interleavings(11, 2_000, || {
-        let balance = Arc::new(model::balance::LockedBalance::new(100));
-        let (a, b) = (Arc::clone(&balance), Arc::clone(&balance));
-        let withdraw = spawn("withdraw", move || a.withdraw(1));
-        let deposit = spawn("deposit", move || b.deposit(1));
-        withdraw.join().unwrap();
-        deposit.join().unwrap();
-        let value = balance.get();
+        use model::balance::LockedBalance as B;
+        let value = withdraw_and_deposit(B::new(100), B::withdraw, B::deposit, B::get);
         if value != 100 {
             fail(format!(
                 "lost update: on a balance of 100 behind a lock, one process withdrew 1 and the \

@@ -1,21 +1,9 @@
 //! The lectures' bank balance, shared by two processes (the reference solution).
 
-use std::time::{Duration, Instant};
-
 use super::lock::ProcessMutex;
+// The same function in the model build: it only spins, on std's clock.
 use super::sync::atomic::{AtomicI64, Ordering};
-
-/// How long the rest of a transaction takes (a receipt, a log line): about what one
-/// `balance.value = balance.value - 1` costs in CPython.
-pub const PAPERWORK: Duration = Duration::from_micros(1);
-
-/// The rest of a transaction, besides the balance: about a microsecond of work.
-pub fn paperwork() {
-    let start = Instant::now();
-    while start.elapsed() < PAPERWORK {
-        std::hint::spin_loop();
-    }
-}
+use crate::bank::paperwork;
 
 /// The balance as one atomic: the first fix, with the atomic's own read-modify-write.
 #[repr(C)]
