@@ -1,3 +1,0 @@
-//! The lesson's checks, run on this mutant.
-extern crate lesson_11_mutant_unordered_manager as lesson_11;
-include!("../../../lessons/11-shared-memory/tests/checks.rs");
