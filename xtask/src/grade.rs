@@ -160,7 +160,13 @@ pub fn run_check(binary: &Path, name: &str, limit: Duration, limits: Limits) -> 
                 "the check passed, but it {leaks}. A finished program must clean up after itself."
             )),
             Status::Fail(message) => Status::Fail(format!("{message}\nIt also {leaks}.")),
-            timed_out => timed_out,
+            // Killed at its deadline while holding something that outlives a process (a
+            // segment in /dev/shm): say so, as well as that it did not finish.
+            Status::TimedOut(limit) => Status::Fail(format!(
+                "did not finish in {} s: a deadlock, a lost wake-up, or a thread that never \
+                 exits. When it was killed it {leaks}.",
+                limit.as_secs()
+            )),
         };
     }
     Ok(Run {
