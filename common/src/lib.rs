@@ -7,6 +7,7 @@
 //!   numbers printed the way people read them.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
+//! - [`plot`]: speedup and timeline charts as SVG and PNG, with a bundled font.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
@@ -14,6 +15,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod plot;
 pub mod screen;
 pub mod timing;
 pub mod workloads;
