@@ -22,7 +22,10 @@ const FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 
 /// Size of the PNG files, in pixels (the SVG files have the same size in user units).
-const SIZE: (u32, u32) = (1024, 640);
+const SIZE: (u32, u32) = (1200, 640);
+
+/// Width of the legend column beside a speedup chart, in pixels.
+const LEGEND_WIDTH: u32 = 390;
 
 /// Registers the bundled font with plotters (once per process). Every chart function calls it;
 /// call it yourself only to draw with plotters directly.
@@ -124,11 +127,14 @@ where
     DB::ErrorType: 'static,
 {
     area.fill(&WHITE)?;
+    // The chart on the left, its legend in a column of its own on the right, so that no line
+    // hides behind the legend however many variants there are.
+    let (area, legend) = area.split_horizontally(SIZE.0 - LEGEND_WIDTH);
     let points = || lines.iter().flat_map(|l| l.points.iter().copied());
     let most_workers = points().map(|p| p.0).fold(2.0, f64::max);
     let best = points().map(|p| p.1).fold(1.0, f64::max);
-    // Room for the ideal line up to twice the best speedup: enough to see how far off it is,
-    // not so much that the measured lines lie flat along the bottom.
+    // Room for the ideal line a little above the best speedup: enough to see how far off the
+    // measured lines are, not so much that they lie flat along the bottom.
     let y_top = (best * 1.15)
         .max(2.2)
         .min(most_workers * 1.05)
@@ -155,35 +161,26 @@ where
         })
         .draw()?;
 
+    let ideal = BLACK.mix(0.5).stroke_width(2);
     let ideal_end = most_workers.min(y_top);
-    chart
-        .draw_series(LineSeries::new(
-            [(1.0, 1.0), (ideal_end, ideal_end)],
-            BLACK.mix(0.5).stroke_width(2),
-        ))?
-        .label("ideal: speedup = workers")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLACK.mix(0.5).stroke_width(2)));
-
+    chart.draw_series(LineSeries::new([(1.0, 1.0), (ideal_end, ideal_end)], ideal))?;
+    let mut entries = vec![("ideal: speedup = workers".to_string(), ideal)];
     for (i, line) in lines.iter().enumerate() {
         let colour = Palette99::pick(i).to_rgba();
         let mut points = line.points.clone();
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                colour.stroke_width(3),
-            ))?
-            .label(line.name.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(3)));
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            colour.stroke_width(3),
+        ))?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 5, colour.filled())))?;
+        entries.push((line.name.clone(), colour.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
+    for (i, (name, style)) in entries.into_iter().enumerate() {
+        let y = 70 + 28 * i as i32;
+        legend.draw(&PathElement::new([(8, y), (40, y)], style))?;
+        legend.draw(&Text::new(name, (50, y - 9), font(16)))?;
+    }
     area.present()?;
     Ok(())
 }

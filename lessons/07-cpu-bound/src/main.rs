@@ -324,7 +324,7 @@ fn terms_demo(terms: u64) {
 
 /// The bench's sizes: (integral steps, Maclaurin terms, increments per thread), full and quick.
 const BENCH_SIZES: (u64, u64, u64) = (20_000_000, LECTURE_TERMS, 20_000_000);
-const QUICK_SIZES: (u64, u64, u64) = (1_000_000, 1_000_000, 1_000_000);
+const QUICK_SIZES: (u64, u64, u64) = (4_000_000, 2_000_000, 4_000_000);
 
 fn bench_cases() -> Value {
     let cores = common::grading::cores();
