@@ -376,60 +376,70 @@ pub fn bench(
     } else {
         ProgressBar::hidden()
     };
-    let mut measured = Vec::new();
     let mut failures = Vec::new();
     let mut timeline: Option<(String, Vec<Bar>)> = None;
-    for case in todo {
-        let (python, args) = case.command(quick).expect("checked above");
-        bar.set_message(case.name());
-        let mut m = Measured {
-            case: case.clone(),
+    // Round by round, every case once per round: a burst of load from elsewhere then slows one
+    // run of many rows, not every run of one row, and the rows stay comparable.
+    let mut measured: Vec<Measured> = todo
+        .iter()
+        .map(|case| Measured {
+            case: (*case).clone(),
             seconds: Vec::new(),
             result: None,
-        };
-        for _ in 0..runs {
-            match run_once(root, &demo, python, &args) {
-                Ok(outcome) => {
-                    m.seconds.push(outcome.seconds);
-                    m.result = outcome.result.map(|r| match r {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    });
-                }
-                Err(error) => {
-                    failures.push(format!("{}: {error:#}", case.name()));
-                    bar.inc((runs - m.seconds.len()) as u64);
-                    break;
+        })
+        .collect();
+    let mut failed = vec![false; measured.len()];
+    for _ in 0..runs {
+        for (m, failed) in measured.iter_mut().zip(&mut failed) {
+            bar.set_message(m.case.name());
+            if !*failed {
+                let (python, args) = m.case.command(quick).expect("checked above");
+                match run_once(root, &demo, python, &args) {
+                    Ok(outcome) => {
+                        m.seconds.push(outcome.seconds);
+                        m.result = outcome.result.map(|r| match r {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        });
+                    }
+                    Err(error) => {
+                        failures.push(format!("{}: {error:#}", m.case.name()));
+                        *failed = true;
+                    }
                 }
             }
             bar.inc(1);
         }
-        if case.timeline && timeline.is_none() && !m.seconds.is_empty() {
-            let mut args = args.clone();
-            args.push("--timeline".into());
-            match run_once(root, &demo, python, &args) {
-                Ok(outcome) if !outcome.timeline.is_empty() => {
-                    let bars = outcome
-                        .timeline
-                        .into_iter()
-                        .map(|b| Bar {
-                            lane: b.lane,
-                            start_s: b.start_s,
-                            end_s: b.end_s,
-                            label: b.label,
-                        })
-                        .collect();
-                    let title = format!(
-                        "{}: {}, {} workers, one bar per piece of work",
-                        lesson.id, case.variant, case.workers
-                    );
-                    timeline = Some((title, bars));
-                }
-                Ok(_) => notes.push(format!("{}: its timeline run drew no bars", case.name())),
-                Err(error) => failures.push(format!("{} (timeline): {error:#}", case.name())),
+    }
+    // The timeline: one more run of the row that asks for it, with `--timeline`.
+    if let Some(m) = measured
+        .iter()
+        .find(|m| m.case.timeline && !m.seconds.is_empty())
+    {
+        let case = &m.case;
+        let (python, mut args) = case.command(quick).expect("checked above");
+        args.push("--timeline".into());
+        match run_once(root, &demo, python, &args) {
+            Ok(outcome) if !outcome.timeline.is_empty() => {
+                let bars = outcome
+                    .timeline
+                    .into_iter()
+                    .map(|b| Bar {
+                        lane: b.lane,
+                        start_s: b.start_s,
+                        end_s: b.end_s,
+                        label: b.label,
+                    })
+                    .collect();
+                let title = format!(
+                    "{}: {}, {} workers, one bar per piece of work",
+                    lesson.id, case.variant, case.workers
+                );
+                timeline = Some((title, bars));
             }
+            Ok(_) => notes.push(format!("{}: its timeline run drew no bars", case.name())),
+            Err(error) => failures.push(format!("{} (timeline): {error:#}", case.name())),
         }
-        measured.push(m);
     }
     bar.finish_and_clear();
 
