@@ -196,7 +196,7 @@ fn tables(args: &Args) {
             seconds(serial.median)
         );
         table(
-            "Threads, each summing its own chunk (sum_parts):",
+            "Threads, on this lesson's sum_parts:",
             args,
             "steps",
             n,
@@ -239,7 +239,7 @@ fn tables(args: &Args) {
             }
         );
         table(
-            "Threads, each summing its own chunk (sum_parts):",
+            "Threads, on this lesson's sum_parts:",
             args,
             "iterations",
             terms,
