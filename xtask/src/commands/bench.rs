@@ -271,6 +271,16 @@ fn have_python() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The one-minute load average (Linux), if it can be read.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Runs one case once; the JSON object its program printed last.
 fn run_once(root: &Path, demo: &Path, python: bool, args: &[String]) -> Result<Outcome> {
     let mut command = if python {
@@ -353,6 +363,13 @@ pub fn bench(
 
     let python_here = !no_python && have_python();
     let mut notes = Vec::new();
+    let cores = common::grading::cores();
+    if let Some(load) = load_average().filter(|&l| l > 0.5 * cores as f64) {
+        notes.push(format!(
+            "the load average was {load:.1} on {cores} cores when the bench started: other \
+             programs were using the CPUs, and the rows with more workers suffer most"
+        ));
+    }
     let skipped_python = cases.iter().filter(|c| c.python.is_some()).count();
     if skipped_python > 0 && !python_here {
         notes.push(if no_python {
@@ -450,7 +467,7 @@ pub fn bench(
         lesson.title,
         if quick { " (quick)" } else { "" },
         common::grading::plural(runs, "run"),
-        common::grading::cores()
+        cores
     );
     println!("{}", table(&rows));
 
