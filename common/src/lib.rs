@@ -11,6 +11,7 @@
 //! - [`process`]: the same binary started again in a named role (the `__main__` guard), children
 //!   killed and reaped by their guard, an `ipc-channel` handshake with a deadline, process groups,
 //!   `/proc`. Why the course does without `procspawn` is written there.
+//! - [`plot`]: speedup and timeline charts as SVG and PNG, with a bundled font.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 //! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
@@ -21,6 +22,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod plot;
 pub mod process;
 pub mod reference;
 pub mod screen;

@@ -105,6 +105,41 @@ pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
     bail!("cargo built {package} but named no checks binary")
 }
 
+/// Builds `package`'s demo program in the grading profile (cargo's errors shown on stderr) and
+/// returns the path of its executable.
+pub fn build_demo(root: &Path, package: &str) -> Result<PathBuf> {
+    let output = cargo(root)
+        .args([
+            "build",
+            "--quiet",
+            "--profile",
+            PROFILE,
+            "--package",
+            package,
+            "--bins",
+        ])
+        .args(["--message-format", "json-render-diagnostics"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo")?;
+    if !output.status.success() {
+        bail!("{package} does not compile");
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Message>(line).ok())
+        .filter(|m| m.reason == "compiler-artifact")
+        .find_map(|m| match (m.target, m.executable) {
+            (Some(target), Some(executable)) if target.kind.iter().any(|k| k == "bin") => {
+                Some(executable)
+            }
+            _ => None,
+        })
+        .with_context(|| format!("cargo built {package} but named no program"))
+}
+
 /// Runs `package`'s demo program with `args`, in the grading profile, and waits for it.
 pub fn run_demo(root: &Path, package: &str, args: &[String]) -> Result<ExitStatus> {
     cargo(root)

@@ -85,6 +85,19 @@ enum Cmd {
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
     },
+    /// Time a lesson's programs: a table, bench.json and charts under target/course/lesson-NN/.
+    Bench {
+        lesson: String,
+        /// Runs per row (default 5, 3 with --quick).
+        #[arg(long, value_name = "N")]
+        runs: Option<usize>,
+        /// Smaller sizes and fewer runs: a first look in seconds.
+        #[arg(long)]
+        quick: bool,
+        /// Leave out the Python rows.
+        #[arg(long)]
+        no_python: bool,
+    },
     /// What CI runs: formatting, clippy, tests, verify.
     Ci,
     /// Lesson 13's local HTTP server on 127.0.0.1, standalone, until Ctrl-C.
@@ -194,6 +207,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let only = lesson.map(|l| course.lookup(&l)).transpose()?;
             commands::verify::verify(&course, only, repeat.max(1))
         }
+        Cmd::Bench {
+            lesson,
+            runs,
+            quick,
+            no_python,
+        } => commands::bench::bench(&course, course.lookup(&lesson)?, runs, quick, no_python),
         Cmd::Ci => commands::ci::ci(&course),
         Cmd::Serve {
             port,

@@ -1,5 +1,6 @@
 //! One module per `cargo xtask` command.
 
+pub mod bench;
 pub mod check;
 pub mod ci;
 pub mod hint;
