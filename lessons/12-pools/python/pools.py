@@ -54,7 +54,7 @@ def main():
         t0 = time.perf_counter()
         total = sum(pool.map(piece, list(pieces(args.terms, args.tasks))))
         seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "result": f"{total:.6f}"}))
+    print(json.dumps({"seconds": seconds, "result": f"{total:.4f}"}))
 
 
 if __name__ == "__main__":

@@ -203,7 +203,8 @@ fn cubes(program: &Program, workers: usize) -> Result {
     for Done { pid, parent, .. } in &answers {
         println!("  {pid} {parent}");
     }
-    let values: Vec<f64> = answers.iter().map(|d| d.value).collect();
+    // The answers travel as f64; the cubes are whole numbers.
+    let values: Vec<u64> = answers.iter().map(|d| d.value as u64).collect();
     println!("{values:?}   (worker processes: {:?})", pool.pids());
     drop(pool);
     let threads = ThreadPool::new(workers);
@@ -251,6 +252,19 @@ fn sleeps(program: &Program, tasks: u64, workers: usize, sleep_ms: u64) -> Resul
 
 fn panic_demo(workers: usize) -> Result {
     title("A task that panics");
+    // One line per panic, instead of the default message (and a backtrace, when asked for).
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let name = thread::current().name().unwrap_or("?").to_string();
+        let message = lesson_12::panic_message(info.payload());
+        println!("  (thread '{name}' panicked: {message})");
+    }));
+    let result = panicking_tasks(workers);
+    std::panic::set_hook(default_hook);
+    result
+}
+
+fn panicking_tasks(workers: usize) -> Result {
     let pool = ThreadPool::new(workers);
     let bad = pool.apply_async(|| -> u32 { panic!("task 3 divided by zero") });
     println!("apply_async(panics).get() → {:?}", bad.get());
@@ -484,9 +498,9 @@ fn bench_run(
         .map(Job::run)
         .sum();
     let result = if (run.sum - serial).abs() <= 1e-9 * serial.abs() {
-        format!("{:.6}", run.sum)
+        format!("{:.4}", run.sum)
     } else {
-        format!("WRONG: {:.6}, not {serial:.6}", run.sum)
+        format!("WRONG: {:.4}, not {serial:.4}", run.sum)
     };
     let mut line = json!({"seconds": run.elapsed.as_secs_f64(), "result": result});
     if timeline {

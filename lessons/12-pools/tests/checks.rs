@@ -436,7 +436,7 @@ fn imap_is_lazy_and_keeps_order() {
             let items = (0..ITEMS).inspect(move |_| {
                 counter.fetch_add(1, Ordering::SeqCst);
             });
-            let mut results = pool.imap(
+            let results = pool.imap(
                 move |i: usize| {
                     conductor.perform(i);
                     i * 10
@@ -446,7 +446,7 @@ fn imap_is_lazy_and_keeps_order() {
             // How many items imap had taken before each result was pulled.
             let mut taken_before = vec![taken.load(Ordering::SeqCst)];
             let mut got = Vec::new();
-            while let Some(result) = results.next() {
+            for result in results {
                 got.push(result);
                 taken_before.push(taken.load(Ordering::SeqCst));
             }
