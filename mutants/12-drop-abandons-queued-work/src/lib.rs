@@ -1,0 +1,32 @@
+//! Lesson 12's solution with one bug in `pool.rs` (a mutant): a `drop` that stops the workers at once, throwing away the tasks still queued. `cargo xtask verify`
+//! proves that the lesson's checks catch it.
+
+#[path = "../../../lessons/12-pools/src/error.rs"]
+mod error;
+mod pool;
+#[path = "../../../lessons/12-pools/src/process_pool.rs"]
+pub mod process_pool;
+#[path = "../../../lessons/12-pools/src/tasks.rs"]
+mod tasks;
+
+pub use common::process::{ProcessError, Program};
+pub use error::{GetTimeoutError, TaskError, panic_message};
+pub use pool::{AsyncResult, Imap, MapAsync, ThreadPool};
+pub use process_pool::{Done, Job, ProcessPool, child_main};
+pub use tasks::{LECTURE_TASKS, LECTURE_TERMS, MACLAURIN_X, Summed, maclaurin_jobs, task_terms};
+
+/// The sum of the first `terms` terms of the Maclaurin series of 1/(1-x), cut into `tasks`
+/// tasks ([`maclaurin_jobs`]) that run on the worker processes of `pool`; their sums added up
+/// in task order.
+pub fn parallel_maclaurin(
+    pool: &ProcessPool,
+    x: f64,
+    terms: u64,
+    tasks: usize,
+) -> Result<Summed, ProcessError> {
+    let answers = pool.map(&maclaurin_jobs(x, terms, tasks))?;
+    Ok(Summed {
+        sum: answers.iter().map(|d| d.value).sum(),
+        pids: answers.iter().map(|d| d.pid).collect(),
+    })
+}

@@ -1,0 +1,3 @@
+//! The lesson's checks, run on this mutant.
+extern crate lesson_12_mutant_drop_abandons_queued_work as lesson_12;
+include!("../../../lessons/12-pools/tests/checks.rs");

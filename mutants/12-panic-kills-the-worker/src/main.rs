@@ -1,0 +1,3 @@
+//! The lesson's demo, run on this mutant.
+extern crate lesson_12_mutant_panic_kills_the_worker as lesson_12;
+include!("../../../lessons/12-pools/src/main.rs");
