@@ -333,6 +333,18 @@ fn two_threads_are_faster_than_one() {
     }
     let serial = |n: u64| measure(|| workloads::integrate(square, 0.0, 10.0, black_box(n))).1;
     let two = |n: u64| measure(|| integrate(square, 0.0, 10.0, black_box(n), 2)).0;
+    // What this machine gives two threads right now: the same work split in two private halves
+    // by the check itself. On a quiet machine it reaches about 2; on a busy one, less.
+    let yardstick = |n: u64| {
+        measure(|| {
+            let (n, dx) = (black_box(n), 10.0 / n as f64);
+            thread::scope(|s| {
+                let half = s.spawn(|| workloads::riemann_steps(square, 0.0, dx, 0..n / 2));
+                workloads::riemann_steps(square, 0.0, dx, n / 2..n) + half.join().unwrap()
+            })
+        })
+        .0
+    };
 
     // Size the work so that a plain serial loop needs about 4 ms of CPU: short runs are
     // likelier to find both cores free on a loaded machine (starting two threads costs about
@@ -344,36 +356,51 @@ fn two_threads_are_faster_than_one() {
 
     // The measure: the CPU time that one plain loop needs for the work, against the wall-clock
     // time that two threads take for it. Work that runs on one core at a time (under a lock)
-    // takes at least as long on the clock as its steps take on the CPU, so it can never reach
-    // 1.6 — however loaded the machine, however the scheduler shares it out. Two threads that
-    // really compute at once reach it in any try where both find a free core: best of many
-    // tries within a budget.
+    // takes at least as long on the clock as its steps take on the CPU, so it can never pass 1
+    // — however loaded the machine, however the scheduler shares it out. Two threads that
+    // really compute at once reach 1.6 in any try where both find a free core: best of many
+    // tries within a budget, taken turn about with the yardstick.
     let budget = Instant::now() + Duration::from_secs(12);
-    let (mut one_cpu, mut two_wall, mut tries) = (Duration::MAX, Duration::MAX, 0);
+    let (mut one_cpu, mut two_wall, mut best_wall) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut tries = 0;
+    let ratio = |wall: Duration, cpu: Duration| cpu.as_secs_f64() / wall.as_secs_f64();
     loop {
         one_cpu = one_cpu.min(serial(n));
-        let wall = two(n);
-        two_wall = two_wall.min(wall);
+        two_wall = two_wall.min(two(n));
+        best_wall = best_wall.min(yardstick(n));
         tries += 1;
-        let ratio = one_cpu.as_secs_f64() / two_wall.as_secs_f64();
-        if (ratio >= 1.6 && tries >= 3) || Instant::now() > budget {
+        if (ratio(two_wall, one_cpu) >= 1.6 && tries >= 3) || Instant::now() > budget {
             break;
         }
     }
-    let ratio = one_cpu.as_secs_f64() / two_wall.as_secs_f64();
+    let (got, machine) = (ratio(two_wall, one_cpu), ratio(best_wall, one_cpu));
+    if got >= 1.6 {
+        return;
+    }
+    // The machine was busy: judge against what it gave the yardstick at the same time (a
+    // thread pool's start-up costs the student's version a little more), and never below 1.1,
+    // more than work on one core at a time can ever reach.
+    let needed = (0.7 * machine).max(1.1);
+    if got < needed && machine < 1.3 && got >= 0.75 * machine {
+        skip(format!(
+            "this machine was too busy to show a speedup: in {tries} tries even the check's own \
+             two-thread loop was only {machine:.2}× as fast as one thread (another program is \
+             using the second core)"
+        ));
+        return;
+    }
     assert!(
-        ratio >= 1.6,
-        "with 2 threads the integral was only {ratio:.2}× as fast as a plain serial loop: best of \
-         {tries} tries of N = {} steps, the loop needed {:.1} ms of CPU time and integrate(…) on \
-         2 threads took {:.1} ms on the clock. On {} cores 2 threads should be at least 1.6× as \
-         fast. Threads that take turns cannot be faster than one: a lock around the work, or one \
-         shared total (a Mutex or an atomic) that every step updates, makes them wait for each \
-         other or fight over one cache line. Keep each thread's sum in a local variable and add \
-         the sums once, at the end.",
+        got >= needed,
+        "with 2 threads the integral was only {got:.2}× as fast as a plain serial loop, where the \
+         check's own two-thread loop reached {machine:.2}× on this machine at the same time: best \
+         of {tries} tries of N = {} steps, the loop needed {:.1} ms of CPU time and integrate(…) \
+         on 2 threads took {:.1} ms on the clock. Threads that take turns cannot be faster than \
+         one: a lock around the work, or one shared total (a Mutex or an atomic) that every step \
+         updates, makes them wait for each other or fight over one cache line. Keep each \
+         thread's sum in a local variable and add the sums once, at the end.",
         thousands(n),
         one_cpu.as_secs_f64() * 1e3,
         two_wall.as_secs_f64() * 1e3,
-        cores()
     );
 }
 
