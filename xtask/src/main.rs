@@ -8,6 +8,7 @@ mod grade;
 mod progress;
 mod report;
 mod sandbox;
+mod system;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,6 +87,22 @@ enum Cmd {
     },
     /// What CI runs: formatting, clippy, tests, verify.
     Ci,
+    /// Install what a lesson needs beyond Rust (`mpi`: Open MPI and libclang, for lesson 15).
+    Setup {
+        /// What to install.
+        #[arg(value_enum)]
+        what: SetupWhat,
+        /// Install without asking (for CI).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// What `cargo xtask setup` can install.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SetupWhat {
+    /// Open MPI and libclang, for lesson 15.
+    Mpi,
 }
 
 /// The course's root folder, found when the runner starts (never compiled in: two clones of the
@@ -133,6 +150,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Setting up the machine needs no course (and must not touch the grader's signal handling).
+    if let Cmd::Setup { what, yes } = cli.command {
+        let requirement = match what {
+            SetupWhat::Mpi => system::Requirement::Mpi,
+        };
+        return commands::setup::setup(requirement, yes);
+    }
     let root = course_root()?;
     let root = root.canonicalize().unwrap_or(root);
     let course = Course::load(&root)?;
@@ -176,5 +200,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             commands::verify::verify(&course, only, repeat.max(1))
         }
         Cmd::Ci => commands::ci::ci(&course),
+        Cmd::Setup { .. } => unreachable!("handled above"),
     }
 }

@@ -6,5 +6,6 @@ pub mod hint;
 pub mod list;
 pub mod reset;
 pub mod run;
+pub mod setup;
 pub mod verify;
 pub mod watch;
