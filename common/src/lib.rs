@@ -8,6 +8,8 @@
 //! - [`reference`]: reference values for the capstone, computed independently and kept as data.
 //! - [`model`]: the model checker's synchronisation types, instrumented so that a failing
 //!   interleaving can be printed as the lectures' read/increment/write table.
+//! - [`mpirun`]: starting an MPI job with Open MPI's `mpirun` (lesson 15), ending it at a deadline,
+//!   and finding what it left behind; no MPI library needed.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
@@ -15,6 +17,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod mpirun;
 pub mod reference;
 pub mod screen;
 pub mod timing;
