@@ -57,7 +57,7 @@ impl Requirement {
         let missing = self.missing();
         (!missing.is_empty()).then(|| {
             format!(
-                "this machine lacks {}. Install it with `{}`",
+                "this machine lacks {}. Install what is missing with `{}`",
                 missing.join(", "),
                 self.setup_command()
             )
