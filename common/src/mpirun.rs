@@ -303,10 +303,8 @@ fn sweep(name: &str, group: i32) -> Vec<String> {
                 continue;
             }
             let ours = (pgrp == group && group != own_group())
-                || fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
-                    env.split(|&b| b == 0)
-                        .any(|var| var == marker.as_bytes())
-                });
+                || fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == marker.as_bytes()));
             if ours {
                 left.push((pid, comm));
             }

@@ -377,7 +377,10 @@ mod tests {
         let bad: Result<Course, _> = toml::from_str(
             "default_time_limit = 1\n[[lesson]]\nid = \"x\"\ndir = \"y\"\ntitle = \"z\"\nrequires = \"cuda\"\n",
         );
-        assert!(bad.is_err(), "an unknown requirement is an error in course.toml");
+        assert!(
+            bad.is_err(),
+            "an unknown requirement is an error in course.toml"
+        );
     }
 
     #[test]

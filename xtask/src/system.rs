@@ -77,9 +77,10 @@ impl fmt::Display for Requirement {
 pub fn find_program(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = env::var_os("PATH")?;
-    env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+    env::split_paths(&path).map(|dir| dir.join(name)).find(|p| {
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
 }
 
 /// A libclang shared library where clang-sys (which bindgen uses) looks for one: `LIBCLANG_PATH`,
@@ -88,7 +89,12 @@ pub fn find_libclang() -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = env::var_os("LIBCLANG_PATH")
         .map(|p| env::split_paths(&p).collect())
         .unwrap_or_default();
-    for base in ["/usr/lib", "/usr/lib64", "/usr/local/lib", "/opt/homebrew/opt/llvm/lib"] {
+    for base in [
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/local/lib",
+        "/opt/homebrew/opt/llvm/lib",
+    ] {
         let base = Path::new(base);
         dirs.push(base.to_path_buf());
         if let Ok(entries) = std::fs::read_dir(base) {
@@ -103,11 +109,15 @@ pub fn find_libclang() -> Option<PathBuf> {
         }
     }
     dirs.into_iter().find_map(|dir| {
-        std::fs::read_dir(&dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(is_libclang)
-        })
+        std::fs::read_dir(&dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_libclang)
+            })
     })
 }
 
@@ -117,9 +127,17 @@ fn is_libclang(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("libclang") else {
         return false;
     };
-    let rest = rest.strip_prefix('-').map_or(rest, |version| {
-        version.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
-    });
+    let rest = match rest.strip_prefix('-') {
+        // A version: `-14.so.1` or `-17.0.6.so`; the dot before `so` goes with the version.
+        Some(version) => {
+            let after = version.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+            if after.len() == version.len() {
+                return false;
+            }
+            &version[version.len() - after.len() - 1..]
+        }
+        None => rest,
+    };
     rest.starts_with(".so") || rest == ".dylib"
 }
 
@@ -138,7 +156,12 @@ mod tests {
         ] {
             assert!(is_libclang(yes), "{yes}");
         }
-        for no in ["libclang-cpp.so.14", "libclang.a", "libclangBasic.a", "libc.so"] {
+        for no in [
+            "libclang-cpp.so.14",
+            "libclang.a",
+            "libclangBasic.a",
+            "libc.so",
+        ] {
             assert!(!is_libclang(no), "{no}");
         }
     }

@@ -153,7 +153,9 @@ fn launch(args: &Args) -> i32 {
     let outcome = match job.run() {
         Ok(outcome) => outcome,
         Err(error) => {
-            eprintln!("could not start mpirun ({error}): is Open MPI installed? `cargo xtask setup mpi`");
+            eprintln!(
+                "could not start mpirun ({error}): is Open MPI installed? `cargo xtask setup mpi`"
+            );
             return 1;
         }
     };
@@ -162,7 +164,12 @@ fn launch(args: &Args) -> i32 {
     }
     if bench {
         // The bench runner reads the last line: rank 0's record.
-        match outcome.output.lines().rev().find(|l| l.starts_with("{\"seconds\"")) {
+        match outcome
+            .output
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("{\"seconds\""))
+        {
             Some(record) => println!("{record}"),
             None => {
                 eprintln!("{}", outcome.output);
@@ -265,7 +272,10 @@ fn scatter_gather(world: &SimpleCommunicator, numbers: &[u64]) -> Option<Vec<(u6
     let displs = offsets(&counts);
     let mut chunk = vec![0u64; counts[world.rank() as usize] as usize];
     if world.rank() == 0 {
-        root.scatter_varcount_into_root(&Partition::new(numbers, &counts[..], &displs[..]), &mut chunk[..]);
+        root.scatter_varcount_into_root(
+            &Partition::new(numbers, &counts[..], &displs[..]),
+            &mut chunk[..],
+        );
     } else {
         root.scatter_varcount_into(&mut chunk[..]);
     }
@@ -338,7 +348,9 @@ fn report_placement(world: &SimpleCommunicator) {
     let mut all = vec![0u8; (WIDTH + 8) * world.size() as usize];
     root.gather_into_root(&mine[..], &mut all[..]);
     for (rank, record) in all.chunks(WIDTH + 8).enumerate() {
-        let host = String::from_utf8_lossy(&record[..WIDTH]).trim_end_matches('\0').to_string();
+        let host = String::from_utf8_lossy(&record[..WIDTH])
+            .trim_end_matches('\0')
+            .to_string();
         let pid = u64::from_le_bytes(record[WIDTH..].try_into().expect("8 bytes"));
         println!("rank {rank} of {} runs on {host}, pid {pid}", world.size());
     }
@@ -366,7 +378,10 @@ fn print_run(world: &SimpleCommunicator, numbers: &[u64], run: &Run, schedule: S
         .iter()
         .max_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)));
     if let Some((rank, s, e, n)) = slowest {
-        println!("the slowest number, {n}, took {:.3} s on rank {rank}", e - s);
+        println!(
+            "the slowest number, {n}, took {:.3} s on rank {rank}",
+            e - s
+        );
     }
     println!("{}", verdict(&run.results));
 }
@@ -384,7 +399,10 @@ fn verdict(results: &[(u64, Vec<u64>)]) -> String {
         .count();
     let factors: usize = results.iter().map(|(_, f)| f.len()).sum();
     if wrong == 0 {
-        format!("{} numbers, {factors} prime factors, all equal to the reference", results.len())
+        format!(
+            "{} numbers, {factors} prime factors, all equal to the reference",
+            results.len()
+        )
     } else {
         format!("{wrong} of {} numbers WRONG", results.len())
     }

@@ -153,7 +153,9 @@ fn read_results(dir: &Path) -> Option<Vec<(u64, Vec<u64>)>> {
                 let (n, f) = l.split_once(':').expect("n: factors");
                 (
                     n.parse().expect("a number"),
-                    f.split_whitespace().map(|x| x.parse().expect("a factor")).collect(),
+                    f.split_whitespace()
+                        .map(|x| x.parse().expect("a factor"))
+                        .collect(),
                 )
             })
             .collect(),
@@ -176,7 +178,13 @@ fn rank_factorises(dir: &Path, numbers: &[u64]) {
 }
 
 /// Judges a job that factorised `numbers` on `ranks` ranks against `expected`.
-fn judge_factorisation(dir: &Path, ranks: usize, what: &str, numbers: &[u64], expected: &[(u64, Vec<u64>)]) {
+fn judge_factorisation(
+    dir: &Path,
+    ranks: usize,
+    what: &str,
+    numbers: &[u64],
+    expected: &[(u64, Vec<u64>)],
+) {
     let Some(results) = read_results(dir) else {
         panic!(
             "{what} ended without results: `distribute` must return Some(results) on rank 0 \
@@ -208,7 +216,10 @@ fn judge_factorisation(dir: &Path, ranks: usize, what: &str, numbers: &[u64], ex
     for (rank, lines) in evidence.iter().enumerate() {
         for line in lines {
             let n = line.split_whitespace().next().unwrap_or_default();
-            by_number.entry(n.parse().expect("a number")).or_default().push(rank);
+            by_number
+                .entry(n.parse().expect("a number"))
+                .or_default()
+                .push(rank);
         }
     }
     for n in numbers {
@@ -293,8 +304,9 @@ fn the_master_hands_out_work_on_request() {
                     let done = fs::read_dir(&dir)
                         .map(|d| {
                             d.filter(|e| {
-                                e.as_ref()
-                                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("done-"))
+                                e.as_ref().is_ok_and(|e| {
+                                    e.file_name().to_string_lossy().starts_with("done-")
+                                })
                             })
                             .count()
                         })
@@ -391,7 +403,13 @@ const AFTER_PANIC: Duration = Duration::from_secs(5);
 fn run_panicking_job(check: &str, env: &[(&str, &str)]) -> Outcome {
     let ranks = 4;
     // Long enough to see the job end after the panic, or not.
-    let (outcome, dir) = launch(check, ranks, None, env, AFTER_PANIC + Duration::from_secs(2));
+    let (outcome, dir) = launch(
+        check,
+        ranks,
+        None,
+        env,
+        AFTER_PANIC + Duration::from_secs(2),
+    );
     let ended = now_ns();
     let panicked_at: Option<u128> = fs::read_to_string(dir.path().join("panicked-at"))
         .ok()

@@ -125,10 +125,9 @@ fn worker(world: &SimpleCommunicator, numbers: &[u64], work: impl Fn(u64) -> Vec
     let me = (world.rank() - 1) as usize;
     let per = numbers.len().div_ceil(workers);
     let master = world.process_at_rank(MASTER);
-    for index in (me * per)..((me + 1) * per).min(numbers.len()) {
-        let reply: Vec<u64> = std::iter::once(index as u64)
-            .chain(work(numbers[index]))
-            .collect();
+    let chunk = numbers.iter().enumerate().skip(me * per).take(per);
+    for (index, &number) in chunk {
+        let reply: Vec<u64> = std::iter::once(index as u64).chain(work(number)).collect();
         master.send_with_tag(&reply[..], RESULT);
     }
     master.send_with_tag(&[] as &[u64], RESULT);

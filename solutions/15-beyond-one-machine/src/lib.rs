@@ -120,7 +120,12 @@ fn master(world: &SimpleCommunicator, numbers: &[u64]) -> Vec<(u64, Vec<u64>)> {
     numbers
         .iter()
         .zip(results)
-        .map(|(&n, factors)| (n, factors.expect("every task was answered before its worker stopped")))
+        .map(|(&n, factors)| {
+            (
+                n,
+                factors.expect("every task was answered before its worker stopped"),
+            )
+        })
         .collect()
 }
 

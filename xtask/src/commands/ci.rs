@@ -46,7 +46,14 @@ pub fn ci(course: &Course) -> Result<ExitCode> {
             .join("Cargo.toml")
             .display()
             .to_string();
-        let fmt = ["fmt", "--all", "--manifest-path", &manifest, "--", "--check"];
+        let fmt = [
+            "fmt",
+            "--all",
+            "--manifest-path",
+            &manifest,
+            "--",
+            "--check",
+        ];
         let name = format!("formatting ({requirement} lessons)");
         if !step(course, Some(requirement), &name, &fmt)? {
             return Ok(ExitCode::FAILURE);

@@ -70,7 +70,14 @@ const PLANS: &[Plan] = &[
     },
     Plan {
         manager: "pacman",
-        commands: &[&["pacman", "-S", "--needed", "--noconfirm", "openmpi", "clang"]],
+        commands: &[&[
+            "pacman",
+            "-S",
+            "--needed",
+            "--noconfirm",
+            "openmpi",
+            "clang",
+        ]],
         needs_root: true,
         note: None,
     },
@@ -109,7 +116,13 @@ pub fn setup(what: Requirement, yes: bool) -> Result<ExitCode> {
     let commands: Vec<Vec<String>> = plan
         .commands
         .iter()
-        .map(|c| prefix.iter().chain(c.iter()).map(|s| s.to_string()).collect())
+        .map(|c| {
+            prefix
+                .iter()
+                .chain(c.iter())
+                .map(|s| s.to_string())
+                .collect()
+        })
         .collect();
 
     println!("To install them, I will run ({}):", plan.manager);
