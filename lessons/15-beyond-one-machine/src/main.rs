@@ -168,7 +168,7 @@ fn launch(args: &Args) -> i32 {
             .output
             .lines()
             .rev()
-            .find(|l| l.starts_with("{\"seconds\""))
+            .find(|l| l.starts_with('{') && l.contains("\"seconds\":"))
         {
             Some(record) => println!("{record}"),
             None => {
