@@ -12,6 +12,8 @@
 //!   killed and reaped by their guard, an `ipc-channel` handshake with a deadline, process groups,
 //!   `/proc`. Why the course does without `procspawn` is written there.
 //! - [`plot`]: speedup and timeline charts as SVG and PNG, with a bundled font.
+//! - [`mpirun`]: starting an MPI job with Open MPI's `mpirun` (lesson 15), ending it at a deadline,
+//!   and finding what it left behind; no MPI library needed.
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 //! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
@@ -22,6 +24,7 @@
 pub mod grading;
 pub mod log;
 pub mod model;
+pub mod mpirun;
 pub mod plot;
 pub mod process;
 pub mod reference;

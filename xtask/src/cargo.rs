@@ -6,6 +6,9 @@ use std::process::{Command, ExitStatus, Stdio};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::course::Lesson;
+use crate::system::Requirement;
+
 /// The profile checks and demos are built with (see the workspace's Cargo.toml).
 pub const PROFILE: &str = "grade";
 
@@ -39,6 +42,20 @@ pub fn target_dir(root: &Path, shared: Option<std::ffi::OsString>) -> Option<Pat
     Some(shared.join(format!("{name}-{:016x}", hasher.finish())))
 }
 
+/// Cargo for the workspace of the lessons that require `requires` (none: the course's own): [`cargo`], building into [`target_dir`] for the course's own
+/// workspace, and into its `mpi` folder for a lesson with its own workspace (two workspaces that
+/// share one target folder would rebuild `common` for each other at every switch: its path,
+/// relative to each workspace, is part of its fingerprint).
+pub fn cargo_for(root: &Path, requires: Option<Requirement>) -> Command {
+    let mut command = cargo(root);
+    if let Some(requirement) = requires {
+        let base = target_dir(root, std::env::var_os("CARGO_TARGET_DIR"))
+            .unwrap_or_else(|| root.join("target"));
+        command.env("CARGO_TARGET_DIR", base.join(requirement.workspace()));
+    }
+    command
+}
+
 /// What building a lesson's checks produced.
 pub enum Build {
     /// The test binary that holds the checks.
@@ -62,9 +79,10 @@ struct Target {
     kind: Vec<String>,
 }
 
-/// Builds the `checks` test target of `package`, showing cargo's progress and errors on stderr.
-pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
-    let mut command = cargo(root);
+/// Builds the `checks` test target of `package` (one of `lesson`'s), showing cargo's progress
+/// and errors on stderr.
+pub fn build_checks(root: &Path, lesson: &Lesson, package: &str, quiet: bool) -> Result<Build> {
+    let mut command = cargo_for(root, lesson.requires);
     command
         .args([
             "test",
@@ -76,6 +94,7 @@ pub fn build_checks(root: &Path, package: &str, quiet: bool) -> Result<Build> {
             "--test",
             "checks",
         ])
+        .args(lesson.manifest_args(root))
         .args(["--message-format", "json-render-diagnostics"])
         // JSON messages on stdout, for us; errors rendered as usual on stderr, for the student.
         .stdout(Stdio::piped())
@@ -141,25 +160,27 @@ pub fn build_demo(root: &Path, package: &str) -> Result<PathBuf> {
 }
 
 /// Runs `package`'s demo program with `args`, in the grading profile, and waits for it.
-pub fn run_demo(root: &Path, package: &str, args: &[String]) -> Result<ExitStatus> {
-    cargo(root)
-        .args([
-            "run",
-            "--quiet",
-            "--profile",
-            PROFILE,
-            "--package",
-            package,
-            "--",
-        ])
+pub fn run_demo(
+    root: &Path,
+    lesson: &Lesson,
+    package: &str,
+    args: &[String],
+) -> Result<ExitStatus> {
+    cargo_for(root, lesson.requires)
+        .args(["run", "--quiet", "--profile", PROFILE, "--package", package])
+        .args(lesson.manifest_args(root))
+        .arg("--")
         .args(args)
         .status()
         .context("running cargo")
 }
 
 /// Runs a cargo command for `ci`, showing its output, and says whether it succeeded.
-pub fn run_step(root: &Path, args: &[&str]) -> Result<bool> {
-    let status = cargo(root).args(args).status().context("running cargo")?;
+pub fn run_step(root: &Path, requires: Option<Requirement>, args: &[&str]) -> Result<bool> {
+    let status = cargo_for(root, requires)
+        .args(args)
+        .status()
+        .context("running cargo")?;
     Ok(status.success())
 }
 

@@ -9,6 +9,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::system::Requirement;
+
 /// The whole course, read from `course.toml` at the workspace root.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +55,10 @@ pub struct Lesson {
     /// In the order `cargo xtask hint` gives them out.
     #[serde(default)]
     pub hints: Vec<Hint>,
+    /// What the lesson needs beyond Rust (`requires = "mpi"`). Its crates then live in that
+    /// requirement's own workspace, and the runner skips the lesson, saying how to install what
+    /// is missing, on a machine without it.
+    pub requires: Option<Requirement>,
 }
 
 /// A hint, and the checks it helps with: after a failed `check`, the grader shows the hint for
@@ -191,6 +197,26 @@ impl Lesson {
         root.join(parent).join(&self.dir)
     }
 
+    /// Cargo's arguments that name the workspace holding this lesson's crates: none for the
+    /// course's own, `--manifest-path mpi/Cargo.toml` for a lesson that requires MPI.
+    pub fn manifest_args(&self, root: &Path) -> Vec<std::ffi::OsString> {
+        match self.requires {
+            None => Vec::new(),
+            Some(requirement) => vec![
+                "--manifest-path".into(),
+                root.join(requirement.workspace())
+                    .join("Cargo.toml")
+                    .into_os_string(),
+            ],
+        }
+    }
+
+    /// Why this lesson cannot be built on this machine, with the command that fixes it; `None`
+    /// when nothing it requires is missing.
+    pub fn unavailable(&self) -> Option<String> {
+        self.requires.and_then(Requirement::why_not_here)
+    }
+
     /// The one file of checks that starter and solution share.
     pub fn checks_file(&self, root: &Path) -> PathBuf {
         self.crate_dir(root, Variant::Starter)
@@ -291,6 +317,11 @@ mod tests {
             text = "one guard"
             [[lesson.hints]]
             text = "in general"
+            [[lesson]]
+            id = "lesson-15"
+            dir = "15-beyond-one-machine"
+            title = "Beyond one machine"
+            requires = "mpi"
         "#;
         toml::from_str(text).unwrap()
     }
@@ -363,6 +394,32 @@ mod tests {
         assert_eq!(
             c.lessons[0].hint_for(&["x"]).map(|h| h.text.as_str()),
             Some("one")
+        );
+    }
+
+    #[test]
+    fn a_lesson_that_requires_mpi_is_built_in_its_own_workspace() {
+        let c = course();
+        let l15 = c.find("15").unwrap();
+        assert_eq!(l15.requires, Some(Requirement::Mpi));
+        assert_eq!(
+            l15.manifest_args(Path::new("/r")),
+            ["--manifest-path", "/r/mpi/Cargo.toml"].map(std::ffi::OsString::from)
+        );
+        // The others need nothing beyond Rust, and are never unavailable.
+        assert_eq!(c.lessons[0].requires, None);
+        assert!(c.lessons[0].manifest_args(Path::new("/r")).is_empty());
+        assert_eq!(c.lessons[0].unavailable(), None);
+        // Whatever this machine has, an unavailable lesson names the command that installs it.
+        if let Some(why) = l15.unavailable() {
+            assert!(why.contains("cargo xtask setup mpi"), "{why}");
+        }
+        let bad: Result<Course, _> = toml::from_str(
+            "default_time_limit = 1\n[[lesson]]\nid = \"x\"\ndir = \"y\"\ntitle = \"z\"\nrequires = \"cuda\"\n",
+        );
+        assert!(
+            bad.is_err(),
+            "an unknown requirement is an error in course.toml"
         );
     }
 

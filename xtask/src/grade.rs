@@ -93,7 +93,7 @@ pub fn grade(
     quiet: bool,
     reporter: &mut dyn Reporter,
 ) -> Result<Grade> {
-    let binary = match cargo::build_checks(&course.root, package, quiet)? {
+    let binary = match cargo::build_checks(&course.root, lesson, package, quiet)? {
         Build::Checks(binary) => binary,
         Build::DoesNotCompile => return Ok(Grade::DoesNotCompile),
     };

@@ -9,6 +9,7 @@ mod limits;
 mod progress;
 mod report;
 mod sandbox;
+mod system;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,6 +119,22 @@ enum Cmd {
         #[arg(long)]
         bytes_per_s: Option<u64>,
     },
+    /// Install what a lesson needs beyond Rust (`mpi`: Open MPI and libclang, for lesson 15).
+    Setup {
+        /// What to install.
+        #[arg(value_enum)]
+        what: SetupWhat,
+        /// Install without asking (for CI).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// What `cargo xtask setup` can install.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SetupWhat {
+    /// Open MPI and libclang, for lesson 15.
+    Mpi,
 }
 
 /// The course's root folder, found when the runner starts (never compiled in: two clones of the
@@ -165,6 +182,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Setting up the machine needs no course (and must not touch the grader's signal handling).
+    if let Cmd::Setup { what, yes } = cli.command {
+        let requirement = match what {
+            SetupWhat::Mpi => system::Requirement::Mpi,
+        };
+        return commands::setup::setup(requirement, yes);
+    }
     let root = course_root()?;
     let root = root.canonicalize().unwrap_or(root);
     let course = Course::load(&root)?;
@@ -227,5 +251,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             size,
             bytes_per_s,
         }),
+        Cmd::Setup { .. } => unreachable!("handled above"),
     }
 }

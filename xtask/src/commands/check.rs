@@ -18,13 +18,16 @@ pub enum Verdict {
     Failed,
     /// The user pressed Ctrl-C.
     Interrupted,
+    /// The lesson needs something this machine lacks (MPI): not checked, and not passed.
+    Skipped,
 }
 
 impl Verdict {
     pub fn exit_code(self) -> ExitCode {
         match self {
             Verdict::Passed => ExitCode::SUCCESS,
-            Verdict::Failed => ExitCode::FAILURE,
+            // Not passed: a script that checks a lesson must not take a skip for a pass.
+            Verdict::Failed | Verdict::Skipped => ExitCode::FAILURE,
             // 128 + SIGINT, as shells report a program stopped by Ctrl-C.
             Verdict::Interrupted => ExitCode::from(130),
         }
@@ -39,6 +42,22 @@ pub fn check(
     json: bool,
 ) -> Result<Verdict> {
     let package = lesson.package(variant);
+    if let Some(why) = lesson.unavailable() {
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"lesson": lesson.id, "variant": variant.to_string(), "skipped": why})
+            );
+        } else {
+            println!(
+                "{} {} ({variant}): {} {why}, then check again.",
+                style(&lesson.id).bold(),
+                lesson.title,
+                style("skipped:").yellow().bold(),
+            );
+        }
+        return Ok(Verdict::Skipped);
+    }
     if !json {
         let limit = lesson.time_limit(course, "").as_secs();
         let runs = if repeat > 1 {

@@ -8,5 +8,6 @@ pub mod list;
 pub mod reset;
 pub mod run;
 pub mod serve;
+pub mod setup;
 pub mod verify;
 pub mod watch;

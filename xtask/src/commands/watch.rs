@@ -53,6 +53,8 @@ pub fn watch(course: &Course, start: Option<&Lesson>) -> Result<Verdict> {
         while changes.try_recv().is_ok() {}
         match check::check(course, lesson, Variant::Starter, 1, false)? {
             Verdict::Interrupted => return Ok(Verdict::Interrupted),
+            // Nothing to watch: check said what to install.
+            Verdict::Skipped => return Ok(Verdict::Skipped),
             Verdict::Passed => match course.after(lesson) {
                 Some(next) => {
                     println!(
