@@ -126,8 +126,8 @@ pub fn build_checks(root: &Path, lesson: &Lesson, package: &str, quiet: bool) ->
 
 /// Builds `package`'s demo program in the grading profile (cargo's errors shown on stderr) and
 /// returns the path of its executable.
-pub fn build_demo(root: &Path, package: &str) -> Result<PathBuf> {
-    let output = cargo(root)
+pub fn build_demo(root: &Path, lesson: &Lesson, package: &str) -> Result<PathBuf> {
+    let output = cargo_for(root, lesson.requires)
         .args([
             "build",
             "--quiet",
@@ -137,6 +137,7 @@ pub fn build_demo(root: &Path, package: &str) -> Result<PathBuf> {
             package,
             "--bins",
         ])
+        .args(lesson.manifest_args(root))
         .args(["--message-format", "json-render-diagnostics"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

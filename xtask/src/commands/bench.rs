@@ -330,9 +330,12 @@ pub fn bench(
 ) -> Result<ExitCode> {
     let root = &course.root;
     let runs = runs.unwrap_or(if quick { 3 } else { 5 }).max(1);
+    if let Some(why) = lesson.unavailable() {
+        bail!("{} cannot be benchmarked on this machine: {why}", lesson.id);
+    }
     let package = lesson.package(Variant::Solution);
     eprintln!("Building {package} (optimised)…");
-    let demo = cargo::build_demo(root, &package)?;
+    let demo = cargo::build_demo(root, lesson, &package)?;
 
     let listing = Command::new(&demo)
         .arg("bench-cases")
