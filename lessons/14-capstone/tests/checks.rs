@@ -1,0 +1,410 @@
+// The checks of lesson 14, run by `cargo xtask check lesson-14`.
+//
+// The answers are compared with reference values computed once by other methods (GNU `factor`,
+// a sieve) and kept in common/data. Who solved which number, and when, is not taken from your
+// code's word: a `Probe` wraps the problem, and every number solved writes a record (pid, parent
+// pid, thread) into a folder the check reads. Sharing the work is proven without the clock: one
+// number of the list waits until most of the others are done (a `Gate`), so only a worker that
+// is *free* can open it. A worker that was handed a fixed share before it started holds part of
+// that share behind the waiting number, and the gate never opens. The two speedup checks are the
+// only ones that time anything: ratios measured in the same run, best of several, and skipped on
+// one core.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::grading::{cores, skip};
+use common::process::children_of;
+use common::reference;
+use lesson_14::{
+    Answer, Gate, Probe, Problem, Program, Record, in_processes, read_records, serial, threaded,
+};
+
+fn program() -> Program {
+    common::package_binary!()
+}
+
+fn me() -> u32 {
+    std::process::id()
+}
+
+/// A temporary folder for a probe's records.
+fn log_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("lesson-14-probe-")
+        .tempdir()
+        .expect("a temporary folder")
+}
+
+/// The reference answers for the lectures' 300 numbers.
+fn factor_reference() -> (Vec<u64>, Vec<Answer>) {
+    reference::factorizations()
+        .into_iter()
+        .map(|(n, factors)| (n, Answer::Factors(factors)))
+        .unzip()
+}
+
+/// The reference answers for the assignment's 24 limits.
+fn sum_reference() -> (Vec<u64>, Vec<Answer>) {
+    reference::prime_sums()
+        .into_iter()
+        .map(|(n, sum)| (n, Answer::Sum(sum)))
+        .unzip()
+}
+
+/// Fails, in the course's words, unless `got` holds the `expected` answer for every number, in
+/// the order of the numbers.
+fn assert_answers(what: &str, numbers: &[u64], got: &[Answer], expected: &[Answer]) {
+    if got.len() != expected.len() {
+        panic!(
+            "{what} returned {} answers for {} numbers: {} never came back. Work shared out in \
+             chunks of len / workers loses the remainder (300 numbers on 7 workers: chunks of 42 \
+             cover 294); every number must be handed to some worker.",
+            got.len(),
+            numbers.len(),
+            expected.len().abs_diff(got.len()),
+        );
+    }
+    let wrong: Vec<usize> = (0..got.len()).filter(|&i| got[i] != expected[i]).collect();
+    let Some(&first) = wrong.first() else {
+        return;
+    };
+    let elsewhere = expected.iter().position(|a| *a == got[first]);
+    let why = match elsewhere {
+        Some(j) => format!(
+            "that is the answer for {} (number {j} of the list): the answers came back in \
+             another order than the numbers (the order the workers finished in?). Put each \
+             answer at its number's index.",
+            numbers[j]
+        ),
+        None => "no number of the list has that answer".to_string(),
+    };
+    panic!(
+        "{what}: {} of {} answers are wrong. The first is for {} (number {first} of the list): \
+         got {:?}, expected {:?}; {why}",
+        wrong.len(),
+        got.len(),
+        numbers[first],
+        got[first],
+        expected[first],
+    );
+}
+
+// --- Uneven work: a gate that only a free worker can open -------------------------------------
+
+/// 40 small numbers; the first waits, before it is solved, until 30 of the other 39 are done
+/// (or 2 s). Two workers that each take the next number when free open it: one holds the gated
+/// number, the other solves the rest. Two workers with fixed halves never do: the other worker
+/// has only 20 numbers, and the holder's other 19 wait behind the gate.
+const GATED_NUMBERS: usize = 40;
+const GATE_OTHERS: usize = 30;
+const GATE_GIVE_UP_MS: u64 = 2000;
+
+fn gated(log: &Path) -> (Problem, Vec<u64>) {
+    let numbers: Vec<u64> = (0..GATED_NUMBERS as u64).map(|i| 1_000_001 + 2 * i).collect();
+    let gate = Gate {
+        number: numbers[0],
+        others: GATE_OTHERS,
+        give_up_ms: GATE_GIVE_UP_MS,
+    };
+    let probe = Probe::new(Problem::Factorize, log).with_gate(gate);
+    (Problem::Probed(probe), numbers)
+}
+
+/// Fails unless the gate of a [`gated`] run opened, explaining what the records show otherwise.
+fn assert_gate_opened(what: &str, workers: &str, numbers: &[u64], records: &[Record]) {
+    let Some(held) = records.iter().find(|r| r.number == numbers[0]) else {
+        panic!(
+            "{what}: the number {} was never solved (the probe has no record of it)",
+            numbers[0]
+        );
+    };
+    if held.gate_opened == Some(true) {
+        return;
+    }
+    let same_worker = |r: &&Record| r.pid == held.pid && r.thread == held.thread;
+    let behind = records
+        .iter()
+        .filter(same_worker)
+        .filter(|r| r.start_ns >= held.end_ns)
+        .count();
+    let others = records.iter().filter(|r| !same_worker(r)).count();
+    panic!(
+        "{what}: the first number waits until {GATE_OTHERS} of the other {} numbers are done, so \
+         the {workers} that holds it is busy and the others must do the rest. In {:.1} s the \
+         other {workers}s solved only {others}; then it gave up and went on to {behind} more \
+         numbers that had waited behind it all along. Those numbers were given to that {workers} \
+         before the work began, so a free {workers} could not take them: with uneven work, \
+         fixed shares leave workers idle while another still has a backlog. Let each {workers} \
+         take the next number as soon as it is free.",
+        numbers.len() - 1,
+        GATE_GIVE_UP_MS as f64 / 1000.0,
+    );
+}
+
+// --- Speedup ---------------------------------------------------------------------------------
+
+/// The lectures' 300 numbers, the hardest first (the most trial divisions: up to the larger of
+/// the second-largest factor and the square root of the largest). Two fixed halves of this list
+/// are nothing like equal: the first holds 98 % of the work.
+fn hardest_first() -> Vec<u64> {
+    let mut numbers = reference::factorizations();
+    numbers.sort_by_key(|(n, factors)| {
+        let largest = *factors.last().unwrap_or(n);
+        let second = factors.len().checked_sub(2).map_or(0, |i| factors[i]);
+        std::cmp::Reverse(second.max(largest.isqrt()))
+    });
+    numbers.into_iter().map(|(n, _)| n).collect()
+}
+
+/// Times the serial version against `parallel` on two workers, several times, and passes as soon
+/// as the best times give a speedup of 1.4 (two cores give up to 2).
+fn assert_speedup(what: &str, parallel: impl Fn(&Problem, &[u64]) -> Vec<Answer>) {
+    if cores() < 2 {
+        skip(format!(
+            "only {} core here: a speedup needs at least two",
+            cores()
+        ));
+        return;
+    }
+    const WANTED: f64 = 1.4;
+    const TRIES: usize = 8;
+    let numbers = hardest_first();
+    let problem = Problem::Factorize;
+    let expected = serial(&problem, &numbers);
+    let (mut best_serial, mut best_parallel) = (Duration::MAX, Duration::MAX);
+    let ratio = |s: Duration, p: Duration| s.as_secs_f64() / p.as_secs_f64().max(1e-9);
+    for _ in 0..TRIES {
+        let start = Instant::now();
+        std::hint::black_box(serial(&problem, &numbers));
+        best_serial = best_serial.min(start.elapsed());
+        let start = Instant::now();
+        let answers = parallel(&problem, &numbers);
+        best_parallel = best_parallel.min(start.elapsed());
+        assert_answers(what, &numbers, &answers, &expected);
+        if ratio(best_serial, best_parallel) >= WANTED {
+            return;
+        }
+    }
+    panic!(
+        "{what} on 2 workers took {:.3} s at best, serial {:.3} s: a speedup of {:.2}×, not the \
+         {WANTED}× that two cores allow (best of {TRIES} tries each). The list has its hardest \
+         numbers first: if each worker is handed a fixed half before it starts, one gets nearly \
+         all the work while the other finishes at once and waits. Let each worker take the next \
+         number as soon as it is free.",
+        best_parallel.as_secs_f64(),
+        best_serial.as_secs_f64(),
+        ratio(best_serial, best_parallel),
+    );
+}
+
+// --- Threads ---------------------------------------------------------------------------------
+
+#[test]
+fn threads_factorise_all_300_numbers() {
+    let (numbers, expected) = factor_reference();
+    let answers = threaded(&Problem::Factorize, &numbers, 7);
+    assert_answers(
+        "threaded(Factorize, the lectures' 300 numbers, 7 threads)",
+        &numbers,
+        &answers,
+        &expected,
+    );
+}
+
+#[test]
+fn threads_sum_the_primes_below_all_24_limits() {
+    let (limits, expected) = sum_reference();
+    let answers = threaded(&Problem::SumPrimesBelow, &limits, 5);
+    assert_answers(
+        "threaded(SumPrimesBelow, the assignment's 24 limits, 5 threads)",
+        &limits,
+        &answers,
+        &expected,
+    );
+}
+
+#[test]
+fn threads_take_numbers_as_they_become_free() {
+    let log = log_dir();
+    let (problem, numbers) = gated(log.path());
+    let answers = threaded(&problem, &numbers, 2);
+    assert_gate_opened(
+        "threaded(…, 2 threads)",
+        "thread",
+        &numbers,
+        &read_records(log.path()),
+    );
+    assert_answers(
+        "threaded(…, 2 threads)",
+        &numbers,
+        &answers,
+        &serial(&Problem::Factorize, &numbers),
+    );
+}
+
+#[test]
+fn threads_are_faster_than_serial_on_two_cores() {
+    assert_speedup("threaded(…, 2 threads)", |problem, numbers| {
+        threaded(problem, numbers, 2)
+    });
+}
+
+// --- Processes -------------------------------------------------------------------------------
+
+#[test]
+fn processes_factorise_all_300_numbers() {
+    let (numbers, expected) = factor_reference();
+    let answers = in_processes(&program(), &Problem::Factorize, &numbers, 7)
+        .expect("in_processes failed");
+    assert_answers(
+        "in_processes(Factorize, the lectures' 300 numbers, 7 processes)",
+        &numbers,
+        &answers,
+        &expected,
+    );
+}
+
+#[test]
+fn processes_sum_the_primes_below_all_24_limits() {
+    let (limits, expected) = sum_reference();
+    let answers = in_processes(&program(), &Problem::SumPrimesBelow, &limits, 5)
+        .expect("in_processes failed");
+    assert_answers(
+        "in_processes(SumPrimesBelow, the assignment's 24 limits, 5 processes)",
+        &limits,
+        &answers,
+        &expected,
+    );
+}
+
+#[test]
+fn the_work_runs_in_child_processes_of_ours() {
+    let log = log_dir();
+    let (problem, numbers) = gated(log.path());
+    in_processes(&program(), &problem, &numbers, 2).expect("in_processes failed");
+    let records = read_records(log.path());
+    if let Some(here) = records.iter().find(|r| r.pid == me()) {
+        panic!(
+            "the number {} was solved in this very process (pid {}), on one of its threads: \
+             threads share their process's pid and memory. Each worker must be a process of \
+             its own, a child of this one (WorkerProcess::start).",
+            here.number,
+            me()
+        );
+    }
+    if let Some(stranger) = records.iter().find(|r| r.parent != me()) {
+        panic!(
+            "the number {} was solved by process {}, whose parent is {}, not this process \
+             ({}): the workers must be our own children (the lectures' father and sons).",
+            stranger.number,
+            stranger.pid,
+            stranger.parent,
+            me()
+        );
+    }
+    let pids: BTreeSet<u32> = records.iter().map(|r| r.pid).collect();
+    assert!(
+        pids.len() >= 2,
+        "in_processes(…, 2 processes) solved every number in one process ({pids:?}), though one \
+         of the numbers waits for most of the others: the two workers must run at the same time."
+    );
+}
+
+#[test]
+fn processes_take_numbers_as_they_become_free() {
+    let log = log_dir();
+    let (problem, numbers) = gated(log.path());
+    let answers = in_processes(&program(), &problem, &numbers, 2).expect("in_processes failed");
+    assert_gate_opened(
+        "in_processes(…, 2 processes)",
+        "process",
+        &numbers,
+        &read_records(log.path()),
+    );
+    assert_answers(
+        "in_processes(…, 2 processes)",
+        &numbers,
+        &answers,
+        &serial(&Problem::Factorize, &numbers),
+    );
+}
+
+#[test]
+fn answers_come_back_in_the_order_of_the_numbers() {
+    // The gated number is the first of the list and finishes after at least 30 others: answers
+    // gathered as the workers finish would put it near the end.
+    type Run<'a> = (&'a str, &'a str, Box<dyn Fn(&Problem, &[u64]) -> Vec<Answer>>);
+    let runs: [Run; 2] = [
+        (
+            "threaded(…, 2 threads)",
+            "thread",
+            Box::new(|p, n| threaded(p, n, 2)),
+        ),
+        (
+            "in_processes(…, 2 processes)",
+            "process",
+            Box::new(|p, n| in_processes(&program(), p, n, 2).expect("in_processes failed")),
+        ),
+    ];
+    for (what, worker, run) in runs {
+        let log = log_dir();
+        let (problem, numbers) = gated(log.path());
+        let answers = run(&problem, &numbers);
+        assert_gate_opened(what, worker, &numbers, &read_records(log.path()));
+        assert_answers(
+            what,
+            &numbers,
+            &answers,
+            &serial(&Problem::Factorize, &numbers),
+        );
+    }
+}
+
+#[test]
+fn no_child_process_is_left_behind() {
+    let log = log_dir();
+    let numbers: Vec<u64> = (0..30).map(|i| 1_000_001 + 2 * i).collect();
+    let problem = Problem::Probed(Probe::new(Problem::Factorize, log.path()));
+    in_processes(&program(), &problem, &numbers, 3).expect("in_processes failed");
+    let workers: BTreeSet<u32> = read_records(log.path())
+        .iter()
+        .map(|r| r.pid)
+        .filter(|&pid| pid != me())
+        .collect();
+    let mut left = Vec::new();
+    for child in children_of(me()) {
+        let what = if child.is_zombie() {
+            "a zombie: it exited, but nobody waited for it"
+        } else {
+            // SAFETY: kill sends a signal to our own child; no memory is touched.
+            unsafe { libc::kill(child.pid as i32, libc::SIGKILL) };
+            "still running"
+        };
+        let mut status = 0;
+        // SAFETY: waitpid writes only to `status`; the pid is our child's.
+        unsafe { libc::waitpid(child.pid as i32, &mut status, 0) };
+        left.push(format!("process {} ({}) is {what}", child.pid, child.name));
+    }
+    assert!(
+        left.is_empty(),
+        "in_processes returned, but {}. Stop every worker and wait for it (WorkerProcess::stop) \
+         before returning: a child that is not waited for stays in the process table as a \
+         zombie, and one that is not stopped runs on.",
+        left.join("; ")
+    );
+    assert!(
+        !workers.is_empty(),
+        "in_processes(…, 3 processes) ran no child process at all: every number was solved in \
+         this process (pid {}).",
+        me()
+    );
+}
+
+#[test]
+fn processes_are_faster_than_serial_on_two_cores() {
+    assert_speedup("in_processes(…, 2 processes)", |problem, numbers| {
+        in_processes(&program(), problem, numbers, 2).expect("in_processes failed")
+    });
+}
