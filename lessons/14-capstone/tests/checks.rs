@@ -7,16 +7,18 @@
 // number of the list waits until most of the others are done (a `Gate`), so only a worker that
 // is *free* can open it. A worker that was handed a fixed share before it started holds part of
 // that share behind the waiting number, and the gate never opens. The two speedup checks are the
-// only ones that time anything: ratios measured in the same run, best of several, and skipped on
-// one core.
+// only ones that time anything: ratios measured in the same run, several tries, each beside a
+// measure of how many cores the machine gives us then; skipped on one core or a machine too busy
+// to tell.
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::grading::{cores, skip};
 use common::process::children_of;
 use common::reference;
+use common::workloads::burn_cpu;
 use lesson_14::{
     Answer, Gate, Probe, Problem, Program, Record, in_processes, read_records, serial, threaded,
 };
@@ -113,7 +115,7 @@ fn gated(log: &Path) -> (Problem, Vec<u64>) {
 }
 
 /// Fails unless the gate of a [`gated`] run opened, explaining what the records show otherwise.
-fn assert_gate_opened(what: &str, workers: &str, numbers: &[u64], records: &[Record]) {
+fn assert_gate_opened(what: &str, (worker, workers): (&str, &str), numbers: &[u64], records: &[Record]) {
     let Some(held) = records.iter().find(|r| r.number == numbers[0]) else {
         panic!(
             "{what}: the number {} was never solved (the probe has no record of it)",
@@ -132,11 +134,11 @@ fn assert_gate_opened(what: &str, workers: &str, numbers: &[u64], records: &[Rec
     let others = records.iter().filter(|r| !same_worker(r)).count();
     panic!(
         "{what}: the first number waits until {GATE_OTHERS} of the other {} numbers are done, so \
-         the {workers} that holds it is busy and the others must do the rest. In {:.1} s the \
-         other {workers}s solved only {others}; then it gave up and went on to {behind} more \
-         numbers that had waited behind it all along. Those numbers were given to that {workers} \
-         before the work began, so a free {workers} could not take them: with uneven work, \
-         fixed shares leave workers idle while another still has a backlog. Let each {workers} \
+         the {worker} that holds it is busy and the others must do the rest. In {:.1} s the \
+         other {workers} solved only {others}; then it gave up and went on to {behind} more \
+         numbers that had waited behind it all along. Those numbers were given to that {worker} \
+         before the work began, so a free {worker} could not take them: with uneven work, \
+         fixed shares leave workers idle while another still has a backlog. Let each {worker} \
          take the next number as soon as it is free.",
         numbers.len() - 1,
         GATE_GIVE_UP_MS as f64 / 1000.0,
@@ -158,8 +160,27 @@ fn hardest_first() -> Vec<u64> {
     numbers.into_iter().map(|(n, _)| n).collect()
 }
 
+/// How much faster two threads do a fixed piece of pure arithmetic than one thread does twice
+/// as much, now: about 2 when this machine gives us two cores, nearer 1 when it is busy.
+fn two_cores_now() -> f64 {
+    const ROUNDS: u64 = 10_000_000;
+    let start = Instant::now();
+    std::hint::black_box(burn_cpu(2 * ROUNDS));
+    let one = start.elapsed();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| std::hint::black_box(burn_cpu(ROUNDS)));
+        }
+    });
+    one.as_secs_f64() / start.elapsed().as_secs_f64().max(1e-9)
+}
+
 /// Times the serial version against `parallel` on two workers, several times, and passes as soon
-/// as the best times give a speedup of 1.4 (two cores give up to 2).
+/// as a try gives a speedup of 1.3 (two free cores give up to 2). Each try also measures, before
+/// and after, how many cores the machine gives us: a try in which two threads of pure arithmetic
+/// do not reach 1.6× over one cannot judge a speedup and does not count, either way. If fewer
+/// than two tries count, the check is skipped rather than failed.
 fn assert_speedup(what: &str, parallel: impl Fn(&Problem, &[u64]) -> Vec<Answer>) {
     if cores() < 2 {
         skip(format!(
@@ -168,34 +189,59 @@ fn assert_speedup(what: &str, parallel: impl Fn(&Problem, &[u64]) -> Vec<Answer>
         ));
         return;
     }
-    const WANTED: f64 = 1.4;
+    const WANTED: f64 = 1.3;
+    const QUIET: f64 = 1.6;
     const TRIES: usize = 8;
     let numbers = hardest_first();
     let problem = Problem::Factorize;
     let expected = serial(&problem, &numbers);
-    let (mut best_serial, mut best_parallel) = (Duration::MAX, Duration::MAX);
-    let ratio = |s: Duration, p: Duration| s.as_secs_f64() / p.as_secs_f64().max(1e-9);
+    let mut quiet_tries = Vec::new();
+    let mut best_machine: f64 = 0.0;
     for _ in 0..TRIES {
-        let start = Instant::now();
-        std::hint::black_box(serial(&problem, &numbers));
-        best_serial = best_serial.min(start.elapsed());
+        let machine_before = two_cores_now();
+        let time_serial = || {
+            let start = Instant::now();
+            std::hint::black_box(serial(&problem, &numbers));
+            start.elapsed()
+        };
+        let serial_before = time_serial();
         let start = Instant::now();
         let answers = parallel(&problem, &numbers);
-        best_parallel = best_parallel.min(start.elapsed());
+        let parallel_time = start.elapsed();
+        // The serial time on both sides of the parallel run, the better of the two: one serial
+        // run slowed by a burst of other work does not make a speedup.
+        let serial_time = serial_before.min(time_serial());
+        let machine = machine_before.min(two_cores_now());
         assert_answers(what, &numbers, &answers, &expected);
-        if ratio(best_serial, best_parallel) >= WANTED {
+        let speedup = serial_time.as_secs_f64() / parallel_time.as_secs_f64().max(1e-9);
+        best_machine = best_machine.max(machine);
+        if machine < QUIET {
+            continue;
+        }
+        if speedup >= WANTED {
             return;
         }
+        quiet_tries.push(format!(
+            "{speedup:.2}× ({:.3} s against {:.3} s serial, while pure arithmetic got \
+             {machine:.2}×)",
+            parallel_time.as_secs_f64(),
+            serial_time.as_secs_f64()
+        ));
+    }
+    if quiet_tries.len() < 2 {
+        skip(format!(
+            "this machine is too busy to measure a speedup: in {TRIES} tries, two threads of \
+             pure arithmetic got at best {best_machine:.2}× over one"
+        ));
+        return;
     }
     panic!(
-        "{what} on 2 workers took {:.3} s at best, serial {:.3} s: a speedup of {:.2}×, not the \
-         {WANTED}× that two cores allow (best of {TRIES} tries each). The list has its hardest \
-         numbers first: if each worker is handed a fixed half before it starts, one gets nearly \
-         all the work while the other finishes at once and waits. Let each worker take the next \
-         number as soon as it is free.",
-        best_parallel.as_secs_f64(),
-        best_serial.as_secs_f64(),
-        ratio(best_serial, best_parallel),
+        "{what} was not faster than serial, though the machine had two cores free: in the \
+         quiet tries it got {} — not the {WANTED}× that two cores allow. The list has its \
+         hardest numbers first: if each worker is handed a fixed half before it starts, one gets \
+         nearly all the work while the other finishes at once and waits. Let each worker take \
+         the next number as soon as it is free.",
+        quiet_tries.join("; "),
     );
 }
 
@@ -232,7 +278,7 @@ fn threads_take_numbers_as_they_become_free() {
     let answers = threaded(&problem, &numbers, 2);
     assert_gate_opened(
         "threaded(…, 2 threads)",
-        "thread",
+        ("thread", "threads"),
         &numbers,
         &read_records(log.path()),
     );
@@ -319,7 +365,7 @@ fn processes_take_numbers_as_they_become_free() {
     let answers = in_processes(&program(), &problem, &numbers, 2).expect("in_processes failed");
     assert_gate_opened(
         "in_processes(…, 2 processes)",
-        "process",
+        ("process", "processes"),
         &numbers,
         &read_records(log.path()),
     );
@@ -335,16 +381,16 @@ fn processes_take_numbers_as_they_become_free() {
 fn answers_come_back_in_the_order_of_the_numbers() {
     // The gated number is the first of the list and finishes after at least 30 others: answers
     // gathered as the workers finish would put it near the end.
-    type Run<'a> = (&'a str, &'a str, Box<dyn Fn(&Problem, &[u64]) -> Vec<Answer>>);
+    type Run<'a> = (&'a str, (&'a str, &'a str), Box<dyn Fn(&Problem, &[u64]) -> Vec<Answer>>);
     let runs: [Run; 2] = [
         (
             "threaded(…, 2 threads)",
-            "thread",
+            ("thread", "threads"),
             Box::new(|p, n| threaded(p, n, 2)),
         ),
         (
             "in_processes(…, 2 processes)",
-            "process",
+            ("process", "processes"),
             Box::new(|p, n| in_processes(&program(), p, n, 2).expect("in_processes failed")),
         ),
     ];

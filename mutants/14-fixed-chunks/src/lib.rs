@@ -1,0 +1,110 @@
+//! Lesson 14's solution with one bug: each worker handed a fixed chunk of the numbers before it starts (the lectures' way). `cargo xtask verify` proves that the checks
+//! catch it.
+//!
+//! Threads and processes share the numbers out the same way: a counter says which number is
+//! next, and each worker, as soon as it is free, takes the next one. A thread solves it itself;
+//! a thread that drives a worker process sends it over and waits for the answer. Only the
+//! worker differs.
+
+#[path = "../../../lessons/14-capstone/src/work.rs"]
+mod work;
+
+use std::thread;
+
+pub use common::process::{ProcessError, Program};
+pub use work::{
+    Answer, Gate, Probe, Problem, Record, WORKER, WorkerProcess, child_main, monotonic_ns,
+    read_records, serial,
+};
+
+/// Solves `problem` for every number on `workers` threads (at least one), and returns the
+/// answers in the order of `numbers`: the answer for `numbers[i]` at index `i`.
+pub fn threaded(problem: &Problem, numbers: &[u64], workers: usize) -> Vec<Answer> {
+    let workers = (0..workers.max(1)).map(|_| ()).collect();
+    hand_out(workers, numbers, |(), n| {
+        Ok::<_, std::convert::Infallible>(problem.solve(n))
+    })
+    .unwrap_or_else(|never| match never {})
+}
+
+/// Solves `problem` for every number in `workers` child processes of this one (at least one),
+/// started from `program` ([`WorkerProcess::start`]), and returns the answers in the order of
+/// `numbers`. Every child has exited and been reaped when this returns.
+pub fn in_processes(
+    program: &Program,
+    problem: &Problem,
+    numbers: &[u64],
+    workers: usize,
+) -> Result<Vec<Answer>, ProcessError> {
+    let processes = (0..workers.max(1))
+        .map(|_| WorkerProcess::start(program))
+        .collect::<Result<Vec<_>, _>>()?;
+    // On an error the processes are dropped, and so killed and reaped, by their guards.
+    let (answers, processes) = hand_out_keeping(processes, numbers, |worker, n| {
+        worker.solve(problem, n)
+    })?;
+    for worker in processes {
+        worker.stop()?;
+    }
+    Ok(answers)
+}
+
+/// Runs one thread per worker; each takes the next number as soon as it is free and solves it
+/// with `solve`. Returns the answers in the order of `numbers`, or the first error.
+fn hand_out<W: Send, E: Send>(
+    workers: Vec<W>,
+    numbers: &[u64],
+    solve: impl Fn(&mut W, u64) -> Result<Answer, E> + Sync,
+) -> Result<Vec<Answer>, E> {
+    hand_out_keeping(workers, numbers, solve).map(|(answers, _)| answers)
+}
+
+/// [`hand_out`], giving the workers back at the end.
+fn hand_out_keeping<W: Send, E: Send>(
+    workers: Vec<W>,
+    numbers: &[u64],
+    solve: impl Fn(&mut W, u64) -> Result<Answer, E> + Sync,
+) -> Result<(Vec<Answer>, Vec<W>), E> {
+    // The bug: each worker's share is fixed before it starts, ceil(len / workers) numbers.
+    let chunk = numbers.len().div_ceil(workers.len().max(1));
+    let solve = &solve;
+    let done: Vec<(W, Result<Vec<(usize, Answer)>, E>)> = thread::scope(|s| {
+        let threads: Vec<_> = workers
+            .into_iter()
+            .enumerate()
+            .map(|(k, mut worker)| {
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    let mut result = Ok(());
+                    for i in (k * chunk)..((k + 1) * chunk).min(numbers.len()) {
+                        match solve(&mut worker, numbers[i]) {
+                            Ok(answer) => mine.push((i, answer)),
+                            Err(e) => {
+                                result = Err(e);
+                                break;
+                            }
+                        }
+                    }
+                    (worker, result.map(|()| mine))
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("a worker thread panicked"))
+            .collect()
+    });
+    let mut answers: Vec<Option<Answer>> = vec![None; numbers.len()];
+    let mut workers = Vec::new();
+    for (worker, result) in done {
+        workers.push(worker);
+        for (i, answer) in result? {
+            answers[i] = Some(answer);
+        }
+    }
+    let answers = answers
+        .into_iter()
+        .map(|a| a.expect("every number was handed out once"))
+        .collect();
+    Ok((answers, workers))
+}
