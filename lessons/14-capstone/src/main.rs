@@ -51,6 +51,9 @@ enum Demo {
     Lanes {
         #[arg(long, default_value_t = 4)]
         workers: usize,
+        /// The hardest numbers first: fixed chunks then put nearly all the work in the first.
+        #[arg(long)]
+        hardest_first: bool,
     },
     /// The benchmark's rows, as JSON (for `cargo xtask bench lesson-14`).
     #[command(hide = true)]
@@ -103,7 +106,10 @@ fn main() -> ExitCode {
             count,
         } => table(&program, &workers, runs, count),
         Demo::Primes { workers, count } => primes(&program, workers, count),
-        Demo::Lanes { workers } => lanes(workers),
+        Demo::Lanes {
+            workers,
+            hardest_first,
+        } => lanes(workers, hardest_first),
         Demo::BenchCases => {
             println!("{}", bench_cases());
             Ok(())
@@ -300,26 +306,42 @@ fn lanes_of(records: &[Record]) -> Vec<(String, Vec<&Record>)> {
 }
 
 /// Runs the lectures' numbers under a probe; returns the records and when the run started.
-fn probed(mode: Mode, workers: usize, count: usize) -> Result<(Vec<Record>, u64, Duration)> {
+fn probed(mode: Mode, workers: usize, numbers: &[u64]) -> Result<(Vec<Record>, u64, Duration)> {
     let log = tempfile::Builder::new()
         .prefix("lesson-14-timeline-")
         .tempdir()?;
-    let numbers: Vec<u64> = lecture_factor_numbers().into_iter().take(count).collect();
     let problem = Problem::Probed(Probe::new(Problem::Factorize, log.path()));
     let program = Program::current()?;
     let start_ns = monotonic_ns();
     let start = Instant::now();
-    run(&program, &problem, &numbers, mode, workers)?;
+    run(&program, &problem, numbers, mode, workers)?;
     Ok((read_records(log.path()), start_ns, start.elapsed()))
 }
 
-fn lanes(workers: usize) -> Result {
+/// The lectures' numbers, the hardest first: the most trial divisions, which go up to the larger
+/// of the second-largest factor and the square root of the largest.
+fn hardest_first() -> Vec<u64> {
+    let mut numbers = reference::factorizations();
+    numbers.sort_by_key(|(n, factors)| {
+        let largest = *factors.last().unwrap_or(n);
+        let second = factors.len().checked_sub(2).map_or(0, |i| factors[i]);
+        std::cmp::Reverse(second.max(largest.isqrt()))
+    });
+    numbers.into_iter().map(|(n, _)| n).collect()
+}
+
+fn lanes(workers: usize, hardest: bool) -> Result {
+    let numbers = if hardest {
+        hardest_first()
+    } else {
+        lecture_factor_numbers()
+    };
     for (title, mode) in [
         ("the lectures' fixed chunks", Mode::Chunks),
         ("threaded (your code)", Mode::Threads),
         ("in_processes (your code)", Mode::Processes),
     ] {
-        let (records, start_ns, took) = probed(mode, workers, 300)?;
+        let (records, start_ns, took) = probed(mode, workers, &numbers)?;
         println!(
             "\n{title}, {workers} workers: {} (█ a number being factorised, · idle)",
             seconds(took)
@@ -356,16 +378,34 @@ fn bench_cases() -> serde_json::Value {
         cases.push(c);
     };
     let args = |what: &str, mode: &str, w: usize| -> Vec<String> {
-        ["bench-run", "--what", what, "--mode", mode, "--workers", &w.to_string()]
-            .map(String::from)
-            .to_vec()
+        [
+            "bench-run",
+            "--what",
+            what,
+            "--mode",
+            mode,
+            "--workers",
+            &w.to_string(),
+        ]
+        .map(String::from)
+        .to_vec()
     };
     case("serial", "Rust, threads", 1, args("factorize", "serial", 1));
     for w in [2, 4, 8] {
-        case(&format!("t{w}"), "Rust, threads", w, args("factorize", "threads", w));
+        case(
+            &format!("t{w}"),
+            "Rust, threads",
+            w,
+            args("factorize", "threads", w),
+        );
     }
     for w in [1, 2, 4, 8] {
-        case(&format!("p{w}"), "Rust, processes", w, args("factorize", "processes", w));
+        case(
+            &format!("p{w}"),
+            "Rust, processes",
+            w,
+            args("factorize", "processes", w),
+        );
     }
     for w in [1, 2, 4, 8] {
         case(
@@ -375,35 +415,44 @@ fn bench_cases() -> serde_json::Value {
             args("factorize", "chunks", w),
         );
     }
+    // Python: the lectures' program, serial at one worker in the threads' series, one process
+    // with the whole list at one worker in the processes' series.
     let script = "lessons/14-capstone/python/factorize.py";
-    for (mode, variant) in [("threads", "Python, threads"), ("processes", "Python, processes")] {
+    for (series, mode) in [("threads", "threads"), ("processes", "processes")] {
         for w in [1, 2, 4, 8] {
-            let mode = if w == 1 { "serial" } else { mode };
+            let (id, mode) = match (series, w) {
+                ("threads", 1) => ("py-serial".to_string(), "serial"),
+                _ => (format!("py-{}{w}", &series[..1]), mode),
+            };
             let w_arg = w.to_string();
             cases.push(serde_json::json!({
-                "id": format!("py-{mode}-{w}"), "variant": variant, "workers": w, "items": 300,
+                "id": id, "variant": format!("Python, {series}"), "workers": w, "items": 300,
                 "python": [script, "--mode", mode, "--workers", w_arg],
                 "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "60"],
             }));
         }
     }
     // The assignment: Rust on the whole range, Python on its smaller default range.
-    for (id, mode, w) in [("sp-serial", "serial", 1), ("sp-p2", "processes", 2), ("sp-t2", "threads", 2)] {
-        let variant = format!("Rust, sum of primes, {}", if w == 1 { "serial" } else { mode });
+    let rows = [
+        ("serial", "threads", "serial", 1),
+        ("t2", "threads", "threads", 2),
+        ("p1", "processes", "processes", 1),
+        ("p2", "processes", "processes", 2),
+    ];
+    let script = "lessons/14-capstone/python/sum_primes.py";
+    for (id, series, mode, w) in rows {
+        let w_arg = w.to_string();
         let run = args("primes", mode, w);
         let mut quick = run.clone();
         quick.extend(["--count".to_string(), "8".to_string()]);
         cases.push(serde_json::json!({
-            "id": id, "variant": variant, "workers": w, "items": 24,
-            "run": run, "quick_run": quick,
+            "id": format!("sp-{id}"), "variant": format!("Rust, sum of primes, {series}"),
+            "workers": w, "items": 24, "run": run, "quick_run": quick,
         }));
-    }
-    let script = "lessons/14-capstone/python/sum_primes.py";
-    for (id, mode, w) in [("py-sp-serial", "serial", 1), ("py-sp-p2", "processes", 2), ("py-sp-t2", "threads", 2)] {
-        let w_arg = w.to_string();
         cases.push(serde_json::json!({
-            "id": id, "variant": format!("Python, sum of primes (smaller range), {mode}"),
-            "workers": w,
+            "id": format!("py-sp-{id}"),
+            "variant": format!("Python, sum of primes (range ÷ 10), {series}"),
+            "workers": w, "items": 24,
             "python": [script, "--mode", mode, "--workers", w_arg],
             "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "8"],
         }));
@@ -436,7 +485,7 @@ fn bench_run(
         // below: each from the start of its own run.
         let mut bars = Vec::new();
         for (prefix, mode) in [(mode_name(mode), mode), ("fixed chunks", Mode::Chunks)] {
-            let (records, start_ns, _) = probed(mode, workers, numbers.len())?;
+            let (records, start_ns, _) = probed(mode, workers, &numbers)?;
             for (name, lane) in lanes_of(&records) {
                 for r in lane {
                     bars.push(serde_json::json!({

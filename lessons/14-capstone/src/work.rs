@@ -160,7 +160,8 @@ pub fn child_main() -> Option<ExitCode> {
 
 fn serve_parent() -> Result<(), ProcessError> {
     let to_parent = connect_to_parent::<FromWorker>()?;
-    let (orders_tx, orders) = ipc::channel::<Order>().map_err(|e| ProcessError::Ipc(e.to_string()))?;
+    let (orders_tx, orders) =
+        ipc::channel::<Order>().map_err(|e| ProcessError::Ipc(e.to_string()))?;
     to_parent
         .send(FromWorker::Ready(orders_tx))
         .map_err(|e| ProcessError::Ipc(e.to_string()))?;
@@ -254,7 +255,9 @@ impl Probe {
             gate_opened,
         };
         // One file per thread, one `write` per line: no two writers share a file.
-        let file = self.log.join(format!("{}-{}.log", record.pid, record.thread));
+        let file = self
+            .log
+            .join(format!("{}-{}.log", record.pid, record.thread));
         let line = format!(
             "{} {} {} {} {} {}\n",
             record.number,

@@ -104,7 +104,9 @@ const GATE_OTHERS: usize = 30;
 const GATE_GIVE_UP_MS: u64 = 2000;
 
 fn gated(log: &Path) -> (Problem, Vec<u64>) {
-    let numbers: Vec<u64> = (0..GATED_NUMBERS as u64).map(|i| 1_000_001 + 2 * i).collect();
+    let numbers: Vec<u64> = (0..GATED_NUMBERS as u64)
+        .map(|i| 1_000_001 + 2 * i)
+        .collect();
     let gate = Gate {
         number: numbers[0],
         others: GATE_OTHERS,
@@ -115,7 +117,12 @@ fn gated(log: &Path) -> (Problem, Vec<u64>) {
 }
 
 /// Fails unless the gate of a [`gated`] run opened, explaining what the records show otherwise.
-fn assert_gate_opened(what: &str, (worker, workers): (&str, &str), numbers: &[u64], records: &[Record]) {
+fn assert_gate_opened(
+    what: &str,
+    (worker, workers): (&str, &str),
+    numbers: &[u64],
+    records: &[Record],
+) {
     let Some(held) = records.iter().find(|r| r.number == numbers[0]) else {
         panic!(
             "{what}: the number {} was never solved (the probe has no record of it)",
@@ -302,8 +309,8 @@ fn threads_are_faster_than_serial_on_two_cores() {
 #[test]
 fn processes_factorise_all_300_numbers() {
     let (numbers, expected) = factor_reference();
-    let answers = in_processes(&program(), &Problem::Factorize, &numbers, 7)
-        .expect("in_processes failed");
+    let answers =
+        in_processes(&program(), &Problem::Factorize, &numbers, 7).expect("in_processes failed");
     assert_answers(
         "in_processes(Factorize, the lectures' 300 numbers, 7 processes)",
         &numbers,
@@ -381,7 +388,11 @@ fn processes_take_numbers_as_they_become_free() {
 fn answers_come_back_in_the_order_of_the_numbers() {
     // The gated number is the first of the list and finishes after at least 30 others: answers
     // gathered as the workers finish would put it near the end.
-    type Run<'a> = (&'a str, (&'a str, &'a str), Box<dyn Fn(&Problem, &[u64]) -> Vec<Answer>>);
+    type Run<'a> = (
+        &'a str,
+        (&'a str, &'a str),
+        Box<dyn Fn(&Problem, &[u64]) -> Vec<Answer>>,
+    );
     let runs: [Run; 2] = [
         (
             "threaded(…, 2 threads)",

@@ -9,6 +9,7 @@
 #[path = "../../../lessons/14-capstone/src/work.rs"]
 mod work;
 
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
@@ -22,11 +23,14 @@ pub use work::{
 /// Solves `problem` for every number on `workers` threads (at least one), and returns the
 /// answers in the order of `numbers`: the answer for `numbers[i]` at index `i`.
 pub fn threaded(problem: &Problem, numbers: &[u64], workers: usize) -> Vec<Answer> {
-    let workers = (0..workers.max(1)).map(|_| ()).collect();
-    hand_out(workers, numbers, |(), n| {
-        Ok::<_, std::convert::Infallible>(problem.solve(n))
-    })
-    .unwrap_or_else(|never| match never {})
+    // A thread needs nothing of its own to solve a number: its "worker" is `()`.
+    let workers = vec![(); workers.max(1)];
+    match hand_out(workers, numbers, |(), n| {
+        Ok::<_, Infallible>(problem.solve(n))
+    }) {
+        Ok((answers, _)) => answers,
+        Err(never) => match never {},
+    }
 }
 
 /// Solves `problem` for every number in `workers` child processes of this one (at least one),
@@ -41,28 +45,22 @@ pub fn in_processes(
     let processes = (0..workers.max(1))
         .map(|_| WorkerProcess::start(program))
         .collect::<Result<Vec<_>, _>>()?;
-    // On an error the processes are dropped, and so killed and reaped, by their guards.
-    let (answers, processes) = hand_out_keeping(processes, numbers, |worker, n| {
-        worker.solve(problem, n)
-    })?;
+    // Each thread drives its own worker process. On an error the processes are dropped, and so
+    // killed and reaped by their guards.
+    let (answers, processes) = hand_out(processes, numbers, |worker, n| worker.solve(problem, n))?;
     for worker in processes {
         worker.stop()?;
     }
     Ok(answers)
 }
 
-/// Runs one thread per worker; each takes the next number as soon as it is free and solves it
-/// with `solve`. Returns the answers in the order of `numbers`, or the first error.
-fn hand_out<W: Send, E: Send>(
-    workers: Vec<W>,
-    numbers: &[u64],
-    solve: impl Fn(&mut W, u64) -> Result<Answer, E> + Sync,
-) -> Result<Vec<Answer>, E> {
-    hand_out_keeping(workers, numbers, solve).map(|(answers, _)| answers)
-}
+/// What one worker did: the answers it found, each with the index of its number.
+type Share = Vec<(usize, Answer)>;
 
-/// [`hand_out`], giving the workers back at the end.
-fn hand_out_keeping<W: Send, E: Send>(
+/// Runs one thread per worker; each, as soon as it is free, takes the next number and solves it
+/// with `solve`. Returns the answers in the order of `numbers` and the workers, or the first
+/// error.
+fn hand_out<W: Send, E: Send>(
     workers: Vec<W>,
     numbers: &[u64],
     solve: impl Fn(&mut W, u64) -> Result<Answer, E> + Sync,
@@ -72,45 +70,42 @@ fn hand_out_keeping<W: Send, E: Send>(
     // The bug: each answer goes on a channel as soon as it is found (the lectures' processes put
     // theirs on a queue), and the answers are read back in the order they arrived.
     let (finished, arrivals) = mpsc::channel();
-    let done: Vec<(W, Result<Vec<(usize, Answer)>, E>)> = thread::scope(|s| {
+    let finished = &finished;
+    let work = move |mut worker: W| {
+        let mut share = Share::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&n) = numbers.get(i) else {
+                return (worker, Ok(share));
+            };
+            match solve(&mut worker, n) {
+                Ok(answer) => {
+                    finished.send(answer.clone()).expect("the parent is there");
+                    share.push((i, answer));
+                }
+                Err(e) => {
+                    // No number is left for the others either: let them stop.
+                    next.store(numbers.len(), Ordering::Relaxed);
+                    return (worker, Err(e));
+                }
+            }
+        }
+    };
+    let done: Vec<(W, Result<Share, E>)> = thread::scope(|s| {
         let threads: Vec<_> = workers
             .into_iter()
-            .map(|mut worker| {
-                let finished = finished.clone();
-                s.spawn(move || {
-                    let mut mine = Vec::new();
-                    let result = loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&n) = numbers.get(i) else {
-                            break Ok(mine);
-                        };
-                        match solve(&mut worker, n) {
-                            Ok(answer) => {
-                                finished.send(answer.clone()).expect("the parent is there");
-                                mine.push((i, answer));
-                            }
-                            Err(e) => {
-                                // Let the other workers stop too: no number is left for them.
-                                next.store(numbers.len(), Ordering::Relaxed);
-                                break Err(e);
-                            }
-                        }
-                    };
-                    (worker, result)
-                })
-            })
+            .map(|worker| s.spawn(move || work(worker)))
             .collect();
         threads
             .into_iter()
             .map(|t| t.join().expect("a worker thread panicked"))
             .collect()
     });
-    drop(finished);
     let mut workers = Vec::new();
-    for (worker, result) in done {
+    for (worker, share) in done {
         workers.push(worker);
-        result?;
+        share?;
     }
-    let answers = arrivals.into_iter().collect();
+    let answers = arrivals.try_iter().collect();
     Ok((answers, workers))
 }
