@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use common::grading::{cores, skip};
@@ -22,6 +23,15 @@ use common::workloads::burn_cpu;
 use lesson_14::{
     Answer, Gate, Probe, Problem, Program, Record, in_processes, read_records, serial, threaded,
 };
+
+// The grader runs every check in a process of its own, but `cargo test` runs them side by side in
+// one process, where they would see each other's child processes and steal each other's cores:
+// there, they take turns.
+static ALONE: Mutex<()> = Mutex::new(());
+
+fn alone() -> MutexGuard<'static, ()> {
+    ALONE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn program() -> Program {
     common::package_binary!()
@@ -257,6 +267,7 @@ fn assert_speedup(what: &str, parallel: impl Fn(&Problem, &[u64]) -> Vec<Answer>
 
 #[test]
 fn threads_factorise_all_300_numbers() {
+    let _alone = alone();
     let (numbers, expected) = factor_reference();
     let answers = threaded(&Problem::Factorize, &numbers, 7);
     assert_answers(
@@ -269,6 +280,7 @@ fn threads_factorise_all_300_numbers() {
 
 #[test]
 fn threads_sum_the_primes_below_all_24_limits() {
+    let _alone = alone();
     let (limits, expected) = sum_reference();
     let answers = threaded(&Problem::SumPrimesBelow, &limits, 5);
     assert_answers(
@@ -281,6 +293,7 @@ fn threads_sum_the_primes_below_all_24_limits() {
 
 #[test]
 fn threads_take_numbers_as_they_become_free() {
+    let _alone = alone();
     let log = log_dir();
     let (problem, numbers) = gated(log.path());
     let answers = threaded(&problem, &numbers, 2);
@@ -300,6 +313,7 @@ fn threads_take_numbers_as_they_become_free() {
 
 #[test]
 fn threads_are_faster_than_serial_on_two_cores() {
+    let _alone = alone();
     assert_speedup("threaded(…, 2 threads)", |problem, numbers| {
         threaded(problem, numbers, 2)
     });
@@ -309,6 +323,7 @@ fn threads_are_faster_than_serial_on_two_cores() {
 
 #[test]
 fn processes_factorise_all_300_numbers() {
+    let _alone = alone();
     let (numbers, expected) = factor_reference();
     let answers =
         in_processes(&program(), &Problem::Factorize, &numbers, 7).expect("in_processes failed");
@@ -322,6 +337,7 @@ fn processes_factorise_all_300_numbers() {
 
 #[test]
 fn processes_sum_the_primes_below_all_24_limits() {
+    let _alone = alone();
     let (limits, expected) = sum_reference();
     let answers = in_processes(&program(), &Problem::SumPrimesBelow, &limits, 5)
         .expect("in_processes failed");
@@ -335,6 +351,7 @@ fn processes_sum_the_primes_below_all_24_limits() {
 
 #[test]
 fn the_work_runs_in_child_processes_of_ours() {
+    let _alone = alone();
     let log = log_dir();
     let (problem, numbers) = gated(log.path());
     in_processes(&program(), &problem, &numbers, 2).expect("in_processes failed");
@@ -368,6 +385,7 @@ fn the_work_runs_in_child_processes_of_ours() {
 
 #[test]
 fn processes_take_numbers_as_they_become_free() {
+    let _alone = alone();
     let log = log_dir();
     let (problem, numbers) = gated(log.path());
     let answers = in_processes(&program(), &problem, &numbers, 2).expect("in_processes failed");
@@ -387,6 +405,7 @@ fn processes_take_numbers_as_they_become_free() {
 
 #[test]
 fn answers_come_back_in_the_order_of_the_numbers() {
+    let _alone = alone();
     // The gated number is the first of the list and finishes after at least 25 others: answers
     // gathered as the workers finish would put it near the end.
     type Run<'a> = (
@@ -422,6 +441,7 @@ fn answers_come_back_in_the_order_of_the_numbers() {
 
 #[test]
 fn no_child_process_is_left_behind() {
+    let _alone = alone();
     let log = log_dir();
     let numbers: Vec<u64> = (0..30).map(|i| 1_000_001 + 2 * i).collect();
     let problem = Problem::Probed(Probe::new(Problem::Factorize, log.path()));
@@ -462,6 +482,7 @@ fn no_child_process_is_left_behind() {
 
 #[test]
 fn processes_are_faster_than_serial_on_two_cores() {
+    let _alone = alone();
     assert_speedup("in_processes(…, 2 processes)", |problem, numbers| {
         in_processes(&program(), problem, numbers, 2).expect("in_processes failed")
     });
