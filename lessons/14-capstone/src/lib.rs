@@ -24,8 +24,8 @@ use std::thread;
 
 pub use common::process::{ProcessError, Program};
 pub use work::{
-    Answer, Gate, Probe, Problem, Record, WORKER, WorkerProcess, child_main, monotonic_ns,
-    read_records, serial,
+    Answer, Gate, Probe, Problem, Record, WORKER, WorkerProcess, child_main, hardest_first,
+    monotonic_ns, read_records, serial,
 };
 
 /// Solves `problem` for every number on `workers` threads (at least one), and returns the

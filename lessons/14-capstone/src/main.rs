@@ -10,8 +10,8 @@ use common::reference;
 use common::timing::{SpeedupTable, Stats, seconds};
 use common::workloads::{lecture_factor_numbers, lecture_prime_limits};
 use lesson_14::{
-    Answer, Probe, Problem, Program, Record, in_processes, monotonic_ns, read_records, serial,
-    threaded,
+    Answer, Probe, Problem, Program, Record, hardest_first, in_processes, monotonic_ns,
+    read_records, serial, threaded,
 };
 
 /// Threads versus processes, measured: the lectures' factorisation benchmark and the
@@ -316,18 +316,6 @@ fn probed(mode: Mode, workers: usize, numbers: &[u64]) -> Result<(Vec<Record>, u
     let start = Instant::now();
     run(&program, &problem, numbers, mode, workers)?;
     Ok((read_records(log.path()), start_ns, start.elapsed()))
-}
-
-/// The lectures' numbers, the hardest first: the most trial divisions, which go up to the larger
-/// of the second-largest factor and the square root of the largest.
-fn hardest_first() -> Vec<u64> {
-    let mut numbers = reference::factorizations();
-    numbers.sort_by_key(|(n, factors)| {
-        let largest = *factors.last().unwrap_or(n);
-        let second = factors.len().checked_sub(2).map_or(0, |i| factors[i]);
-        std::cmp::Reverse(second.max(largest.isqrt()))
-    });
-    numbers.into_iter().map(|(n, _)| n).collect()
 }
 
 fn lanes(workers: usize, hardest: bool) -> Result {

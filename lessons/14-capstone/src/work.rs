@@ -62,6 +62,20 @@ pub fn serial(problem: &Problem, numbers: &[u64]) -> Vec<Answer> {
     numbers.iter().map(|&n| problem.solve(n)).collect()
 }
 
+/// The lectures' 300 numbers, the hardest first: the most trial divisions, which go up to the
+/// larger of the second-largest factor and the square root of the largest (read from the
+/// reference factors). Two fixed halves of this list are nothing like equal: the first holds 98 %
+/// of the work.
+pub fn hardest_first() -> Vec<u64> {
+    let mut numbers = common::reference::factorizations();
+    numbers.sort_by_key(|(n, factors)| {
+        let largest = *factors.last().unwrap_or(n);
+        let second = factors.len().checked_sub(2).map_or(0, |i| factors[i]);
+        std::cmp::Reverse(second.max(largest.isqrt()))
+    });
+    numbers.into_iter().map(|(n, _)| n).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // A worker process
 

@@ -21,7 +21,8 @@ use common::process::children_of;
 use common::reference;
 use common::workloads::burn_cpu;
 use lesson_14::{
-    Answer, Gate, Probe, Problem, Program, Record, in_processes, read_records, serial, threaded,
+    Answer, Gate, Probe, Problem, Program, Record, hardest_first, in_processes, read_records,
+    serial, threaded,
 };
 
 // The grader runs every check in a process of its own, but `cargo test` runs them side by side in
@@ -164,19 +165,6 @@ fn assert_gate_opened(
 }
 
 // --- Speedup ---------------------------------------------------------------------------------
-
-/// The lectures' 300 numbers, the hardest first (the most trial divisions: up to the larger of
-/// the second-largest factor and the square root of the largest). Two fixed halves of this list
-/// are nothing like equal: the first holds 98 % of the work.
-fn hardest_first() -> Vec<u64> {
-    let mut numbers = reference::factorizations();
-    numbers.sort_by_key(|(n, factors)| {
-        let largest = *factors.last().unwrap_or(n);
-        let second = factors.len().checked_sub(2).map_or(0, |i| factors[i]);
-        std::cmp::Reverse(second.max(largest.isqrt()))
-    });
-    numbers.into_iter().map(|(n, _)| n).collect()
-}
 
 /// How much faster two threads do a fixed piece of pure arithmetic than one thread does twice
 /// as much, now: about 2 when this machine gives us two cores, nearer 1 when it is busy.
