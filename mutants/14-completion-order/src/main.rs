@@ -1,0 +1,3 @@
+//! The lesson's demo, run on this mutant.
+extern crate lesson_14_mutant_completion_order as lesson_14;
+include!("../../../lessons/14-capstone/src/main.rs");
