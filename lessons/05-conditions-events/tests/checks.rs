@@ -14,7 +14,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::grading::{os_thread_id, with_deadline};
+use common::grading::{os_thread_id, skip, with_deadline};
 use common::model::{check_every_interleaving, spawn};
 use common::thread_stats::{ThreadUsage, thread_count, usage_of, wait_until_blocked};
 use lesson_05::program::writer_of;
@@ -440,6 +440,12 @@ fn cancel_returns_at_once() {
 #[test]
 fn a_cancelled_timers_thread_ends_at_once() {
     let _alone = alone();
+    // The grader runs one check per process (`NAME --exact`). Plain `cargo test` runs them side
+    // by side, and libtest starts a thread for each waiting check while this one counts.
+    if !std::env::args().any(|a| a == "--exact") {
+        skip("it counts the process's threads, so it runs only alone (as the grader runs it)");
+        return;
+    }
     let before = thread_count();
     start_and_cancel_a_long_timer();
     let start = Instant::now();
