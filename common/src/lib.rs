@@ -11,11 +11,13 @@
 //! - [`process`]: the same binary started again in a named role (the `__main__` guard), children
 //!   killed and reaped by their guard, an `ipc-channel` handshake with a deadline, process groups,
 //!   `/proc`. Why the course does without `procspawn` is written there.
+//! - [`handoff`]: a child handed its arguments, channels included (`Process(args=(conn,))`).
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 #![warn(missing_docs)]
 
 pub mod grading;
+pub mod handoff;
 pub mod log;
 pub mod model;
 pub mod process;
