@@ -130,6 +130,8 @@ where
 /// Python's `Pipe()`: two connected ends. What one end sends, the other receives, in order, in
 /// each direction. Two channels, crossed: `a`'s sender is `b`'s receiver's channel, and the
 /// other way round.
+// The pair of ends is the clearest way to say it, as Python's `a, b = Pipe()` does.
+#[allow(clippy::type_complexity)]
 pub fn pipe<A, B>() -> Result<(Connection<A, B>, Connection<B, A>), PipeError>
 where
     A: Serialize + DeserializeOwned,

@@ -240,14 +240,18 @@ fn meet(dir: &Path, company: usize, pos: u64, gave_up: &mut bool) -> bool {
     }
 }
 
+/// What each of the FourProcesses puts on the results: its position and its message.
+pub type Greeting = (u64, String);
+
 /// The lectures' FourProcesses: `n` processes each put `(pos, "Hello <name>")` on one results
 /// channel (each holds a clone of its sender); the parent takes `n` results and sorts them by
-/// position, since they arrive in whatever order the processes finished.
+/// position, since they arrive in whatever order the processes finished. Returns the sorted
+/// results and the positions in the order they arrived.
 pub fn four_processes(
     program: &Program,
     n: usize,
     name: &str,
-) -> Result<(Vec<(u64, String)>, Vec<u64>), QueueError> {
+) -> Result<(Vec<Greeting>, Vec<u64>), QueueError> {
     let (results, arrivals) = ipc::channel::<(u64, String)>()?;
     let mut children = Vec::new();
     for pos in 0..n as u64 {
