@@ -33,13 +33,14 @@
 //! }
 //! ```
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use ipc_channel::ipc::{self, IpcSender};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::process::{ChildGuard, ProcessError, Spawn, connect_to_parent};
+use crate::process::{self, ChildGuard, ProcessError, Spawn, connect_to_parent};
 
 /// Starts the child (see [`Spawn::spawn_connected`], whose `deadline` this is) and hands it
 /// `args`, which it receives with [`args_from_parent`]. `args` may hold `ipc-channel` senders
@@ -67,4 +68,19 @@ where
         .send(to_me)
         .map_err(|e| ProcessError::Ipc(e.to_string()))?;
     args.recv().map_err(|e| ProcessError::Ipc(e.to_string()))
+}
+
+/// The `__main__` guard of a lesson whose children do their work in `run_role`: call it first
+/// thing in `main`. In the original process it returns `None` and `main` goes on; in a child it
+/// runs `run_role` with the child's role and returns the exit code: 0, or 2 after printing the
+/// error (with the child's pid and role) on stderr.
+pub fn child_main(run_role: impl FnOnce(&str) -> Result<(), String>) -> Option<ExitCode> {
+    let role = process::role()?;
+    Some(match run_role(&role) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("child {} in role {role:?}: {message}", std::process::id());
+            ExitCode::from(2)
+        }
+    })
 }

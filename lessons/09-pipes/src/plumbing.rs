@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::handoff::{args_from_parent, spawn_with};
-use common::process::{self, ChildGuard, ProcessError, Program};
+use common::process::{ChildGuard, ProcessError, Program};
 use ipc_channel::IpcError;
 use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
 use serde::de::DeserializeOwned;
@@ -215,14 +215,7 @@ pub const MASTER_WORDS: [&str; 3] = ["Is", "this", "on?"];
 /// The `__main__` guard: call it first thing in `main`. In the original process it returns
 /// `None` and `main` goes on; in a child it does the child's role and returns its exit code.
 pub fn child_main() -> Option<ExitCode> {
-    let role = process::role()?;
-    Some(match run_role(&role) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("child {} in role {role:?}: {message}", std::process::id());
-            ExitCode::from(2)
-        }
-    })
+    common::handoff::child_main(run_role)
 }
 
 fn run_role(role: &str) -> Result<(), String> {

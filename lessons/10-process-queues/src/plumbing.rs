@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::handoff::{args_from_parent, spawn_with};
-use common::process::{self, ChildGuard, ProcessError, Program};
+use common::process::{ChildGuard, ProcessError, Program};
 use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
 use serde::{Deserialize, Serialize};
 
@@ -294,14 +294,7 @@ pub fn start_source(
 /// The `__main__` guard: call it first thing in `main`. In the original process it returns
 /// `None` and `main` goes on; in a child it does the child's role and returns its exit code.
 pub fn child_main() -> Option<ExitCode> {
-    let role = process::role()?;
-    Some(match run_role(&role) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("child {} in role {role:?}: {message}", std::process::id());
-            ExitCode::from(2)
-        }
-    })
+    common::handoff::child_main(run_role)
 }
 
 fn run_role(role: &str) -> Result<(), String> {
