@@ -178,7 +178,7 @@ fn workers(program: &Program, n: usize, items: u64) -> Result {
 
 fn queue(program: &Program, n: usize, items: u64) -> Result {
     title("A work queue between processes: handed out on request");
-    let Some((run, took)) = run_patiently(program, spin_items(items), n, Duration::from_secs(20))?
+    let Some((run, took)) = run_patiently(program, spin_items(items), n, Duration::from_secs(10))?
     else {
         return Ok(());
     };
