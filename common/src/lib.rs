@@ -14,6 +14,7 @@
 //! - [`plot`]: speedup and timeline charts as SVG and PNG, with a bundled font.
 //! - [`mpirun`]: starting an MPI job with Open MPI's `mpirun` (lesson 15), ending it at a deadline,
 //!   and finding what it left behind; no MPI library needed.
+//! - [`handoff`]: a child handed its arguments, channels included (`Process(args=(conn,))`).
 //! - [`log`]: thread-named logging for the demos.
 //! - [`screen`]: a shared fake terminal that shows torn lines and how many writers were mid-line.
 //! - [`thread_stats`]: a thread's CPU time and sleeps, and whether it is blocked now.
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod grading;
+pub mod handoff;
 pub mod log;
 pub mod model;
 pub mod mpirun;

@@ -1,14 +1,16 @@
 // The demo of lesson 08: `cargo xtask run lesson-08 [--solution] -- all`.
-// The solution's demo is this same file (solutions/08-processes/src/main.rs includes it).
+// The solution's demo is this same file (solutions/08-processes/src/main.rs includes it). The
+// hidden `bench-cases` and `bench-run` subcommands are what `cargo xtask bench lesson-08` runs.
 
 use std::process::{Command, ExitCode, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use common::process::{self, Program};
 use common::timing::{measure, seconds};
 use lesson_08::{HELLO, ITEMS, JOB, Job, SON, pop_in_workers, run_job, start_workers};
+use serde_json::{Value, json};
 
 /// Processes: HelloWorld, the father and his sons, private memory, deadlines, exit codes,
 /// zombies, and what a process costs against a thread.
@@ -43,6 +45,26 @@ enum Demo {
         #[arg(long, default_value_t = 50)]
         runs: usize,
     },
+    /// The bench's rows (JSON), for `cargo xtask bench`.
+    #[command(hide = true)]
+    BenchCases,
+    /// One bench measurement (JSON on the last line), for `cargo xtask bench`.
+    #[command(hide = true)]
+    BenchRun {
+        #[arg(long, value_enum)]
+        what: BenchWhat,
+        /// How many to start and wait for, one after the other.
+        #[arg(long, default_value_t = 100)]
+        count: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BenchWhat {
+    /// A child process (this binary in a role that exits at once): spawn, then wait.
+    Process,
+    /// A thread that returns at once: spawn, then join.
+    Thread,
 }
 
 fn main() -> ExitCode {
@@ -64,6 +86,11 @@ fn main() -> ExitCode {
         Demo::Deadline => deadline(&program),
         Demo::Zombie => zombie(&program),
         Demo::Cost { runs } => cost(&program, runs),
+        Demo::BenchCases => {
+            println!("{}", bench_cases());
+            Ok(())
+        }
+        Demo::BenchRun { what, count } => bench_run(&program, what, count),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -220,5 +247,86 @@ fn cost(program: &Program, runs: usize) -> Result {
         "a process costs about {:.0}× a thread, over {runs} runs each",
         process.median.as_secs_f64() / thread.median.as_secs_f64().max(1e-9)
     );
+    Ok(())
+}
+
+// ---- what `cargo xtask bench lesson-08` runs ----
+
+/// How many processes (full, quick) and threads (full, quick) a run starts and waits for.
+const PROCESSES: (u32, u32) = (200, 20);
+const THREADS: (u32, u32) = (5_000, 500);
+
+fn bench_cases() -> Value {
+    let run = |what: &str, n: u32| {
+        vec![
+            "bench-run".to_string(),
+            "--what".into(),
+            what.into(),
+            "--count".into(),
+            n.to_string(),
+        ]
+    };
+    let python = |method: &str, n: u32| {
+        vec![
+            "lessons/08-processes/python/spawn_bench.py".to_string(),
+            "--method".into(),
+            method.into(),
+            "--count".into(),
+            n.to_string(),
+        ]
+    };
+    let (processes, quick_processes) = PROCESSES;
+    let (threads, quick_threads) = THREADS;
+    let mut cases = vec![
+        json!({
+            "id": "rust-process", "variant": "Rust process spawn + wait", "workers": 1,
+            "items": processes, "quick_items": quick_processes,
+            "run": run("process", processes), "quick_run": run("process", quick_processes),
+        }),
+        json!({
+            "id": "rust-thread", "variant": "Rust thread spawn + join", "workers": 1,
+            "items": threads, "quick_items": quick_threads,
+            "run": run("thread", threads), "quick_run": run("thread", quick_threads),
+        }),
+    ];
+    // Python's spawn starts a fresh interpreter for each child: fewer of them.
+    for (method, n, quick) in [("fork", processes, quick_processes), ("spawn", 20, 4)] {
+        cases.push(json!({
+            "id": format!("py-{method}"), "variant": format!("Python Process ({method}) start + join"),
+            "workers": 1, "items": n, "quick_items": quick,
+            "python": python(method, n), "quick_python": python(method, quick),
+        }));
+    }
+    Value::Array(cases)
+}
+
+fn bench_run(program: &Program, what: BenchWhat, count: u32) -> Result {
+    let start = Instant::now();
+    match what {
+        BenchWhat::Process => {
+            for _ in 0..count {
+                program
+                    .role(JOB)
+                    .arg(Job::Exit(0).to_arg())
+                    .spawn()?
+                    .wait()?;
+            }
+        }
+        BenchWhat::Thread => {
+            for _ in 0..count {
+                thread::spawn(|| ())
+                    .join()
+                    .map_err(|_| "a thread panicked")?;
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let each = seconds / f64::from(count.max(1));
+    let result = if each >= 1e-3 {
+        format!("{:.2} ms each", each * 1e3)
+    } else {
+        format!("{:.1} µs each", each * 1e6)
+    };
+    println!("{}", json!({ "seconds": seconds, "result": result }));
     Ok(())
 }

@@ -1,0 +1,3 @@
+//! The lesson's checks, run on this mutant.
+extern crate lesson_09_mutant_end_ignored as lesson_09;
+include!("../../../lessons/09-pipes/tests/checks.rs");

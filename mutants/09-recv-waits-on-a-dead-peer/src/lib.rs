@@ -1,0 +1,56 @@
+//! Lesson 09's solution with a recv that waits on a dead peer for ever (a mutant). The plumbing is the lesson's own `plumbing.rs`,
+//! compiled here too.
+
+#[path = "../../../lessons/09-pipes/src/plumbing.rs"]
+mod plumbing;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use plumbing::{
+    Answer, Ask, CONNECT_DEADLINE, Connection, ECHO, MASTER_WORDS, PipeError, RECEIVER, SENDER,
+    SENDER_WORDS, SHOUT, SINK, child_main, pipe, shout, start_child, start_echo,
+};
+
+impl<S, R> Connection<S, R>
+where
+    S: Serialize + DeserializeOwned,
+    R: Serialize + DeserializeOwned,
+{
+    /// Waits for the next message from the other end (Python's `conn.recv()`).
+    ///
+    /// Messages come in the order they were sent. When the other end has hung up (its process
+    /// ended or was killed, or it dropped its end) and nothing is left to read, this returns
+    /// [`PipeError::PeerGone`] at once: a dead peer is an error, not a hang.
+    pub fn recv(&self) -> Result<R, PipeError> {
+        // THE BUG: every error is taken for "nothing yet", Disconnected included: when the other
+        // process is dead, this waits for ever.
+        loop {
+            match self
+                .from_peer
+                .try_recv_timeout(std::time::Duration::from_millis(100))
+            {
+                Ok(message) => return Ok(message),
+                Err(_) => continue,
+            }
+        }
+    }
+}
+
+/// The child's side of the conversation (role [`ECHO`]): answers each message, in order, and
+/// stops at [`Ask::End`]. Returns how many messages it heard before `End`.
+pub fn serve(conn: Connection<Answer, Ask>) -> Result<u64, PipeError> {
+    let mut heard = 0;
+    loop {
+        let answer = match conn.recv()? {
+            Ask::End => break,
+            Ask::Text(text) => Answer::Heard { n: heard, text },
+            Ask::Bytes(bytes) => Answer::Bytes(bytes),
+        };
+        conn.send(answer)?;
+        heard += 1;
+    }
+    conn.send(Answer::Bye { heard })?;
+    // Returning drops `conn`: our ends close, and the parent's `recv` says PeerGone.
+    Ok(heard)
+}

@@ -1,0 +1,3 @@
+//! The lesson's checks, run on this mutant.
+extern crate lesson_10_mutant_same_items_twice as lesson_10;
+include!("../../../lessons/10-process-queues/tests/checks.rs");

@@ -1,0 +1,3 @@
+//! The lesson's demo (one copy, in lessons/09-pipes/src/main.rs), run on the solution.
+extern crate lesson_09_solution as lesson_09;
+include!("../../../lessons/09-pipes/src/main.rs");
