@@ -220,7 +220,7 @@ where
         .caption(title, font(26))
         .margin(16)
         .x_label_area_size(50)
-        .y_label_area_size(label_width.clamp(60, 240) + 10)
+        .y_label_area_size(label_width.clamp(60, 420) + 10)
         .build_cartesian_2d(0.0..end_ms * 1.02, y_range)?;
     let lane_name = |y: &i32| -> String {
         let from_top = lane_count - 1 - y.div_euclid(100);

@@ -186,6 +186,18 @@ pub fn summarise(measured: &[Measured], quick: bool) -> Vec<Row> {
 }
 
 /// A duration the way the table shows it: ms below a second.
+/// One bar per measured row, from 0 to its median time, labelled with that time.
+fn time_bars(rows: &[Row]) -> Vec<Bar> {
+    rows.iter()
+        .map(|r| Bar {
+            lane: format!("{} ×{}", r.variant, r.workers),
+            start_s: 0.0,
+            end_s: r.median_s,
+            label: duration(r.median_s),
+        })
+        .collect()
+}
+
 fn duration(seconds: f64) -> String {
     if seconds < 1.0 {
         format!("{:.1} ms", seconds * 1e3)
@@ -484,6 +496,16 @@ pub fn bench(
     if !lines.is_empty() {
         let title = format!("{}: speedup against workers", lesson.id);
         written.extend(plot::speedup_chart(&dir, "speedup", &title, &lines)?);
+    }
+    if !rows.is_empty() {
+        // The lectures' bar chart: one bar per row, as long as its median time.
+        let title = format!("{}: median time of each row", lesson.id);
+        written.extend(plot::timeline_chart(
+            &dir,
+            "times",
+            &title,
+            &time_bars(&rows),
+        )?);
     }
     if let Some((title, bars)) = timeline {
         written.extend(plot::timeline_chart(&dir, "timeline", &title, &bars)?);
