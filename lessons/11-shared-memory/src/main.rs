@@ -222,15 +222,20 @@ fn bench_cases() -> Result<(), Error> {
         ])
     };
     let cases = serde_json::json!([
-        {"id": "shm", "variant": "hand-off: Rust, shared memory", "workers": 1, "items": 1_000_000,
+        {"id": "shm", "variant": "hand-off: Rust, shared memory", "workers": 1,
+         "items": 1_000_000, "quick_items": 100_000,
          "run": run("shm", 1_000_000), "quick_run": run("shm", 100_000)},
         {"id": "batched", "variant": "hand-off: Rust, ipc-channel batches of 10 000", "workers": 1,
-         "items": 1_000_000, "run": run("batched", 1_000_000), "quick_run": run("batched", 100_000)},
+         "items": 1_000_000, "quick_items": 100_000,
+         "run": run("batched", 1_000_000), "quick_run": run("batched", 100_000)},
         {"id": "messages", "variant": "hand-off: Rust, ipc-channel one message each", "workers": 1,
-         "items": 100_000, "run": run("messages", 100_000), "quick_run": run("messages", 10_000)},
+         "items": 100_000, "quick_items": 10_000,
+         "run": run("messages", 100_000), "quick_run": run("messages", 10_000)},
         {"id": "py-array", "variant": "hand-off: Python, Array with its Lock", "workers": 1,
-         "items": 1_000_000, "python": python("array", 1_000_000), "quick_python": python("array", 100_000)},
-        {"id": "py-queue", "variant": "hand-off: Python, Queue", "workers": 1, "items": 100_000,
+         "items": 1_000_000, "quick_items": 100_000,
+         "python": python("array", 1_000_000), "quick_python": python("array", 100_000)},
+        {"id": "py-queue", "variant": "hand-off: Python, Queue", "workers": 1,
+         "items": 100_000, "quick_items": 10_000,
          "python": python("queue", 100_000), "quick_python": python("queue", 10_000)}
     ]);
     println!("{cases}");

@@ -357,7 +357,7 @@ fn bench_cases() -> serde_json::Value {
         let mut quick = run.clone();
         quick.extend(["--count".to_string(), "60".to_string()]);
         let mut c = serde_json::json!({
-            "id": id, "variant": variant, "workers": workers, "items": 300,
+            "id": id, "variant": variant, "workers": workers, "items": 300, "quick_items": 60,
             "run": run, "quick_run": quick,
         });
         if id == "t4" {
@@ -414,7 +414,8 @@ fn bench_cases() -> serde_json::Value {
             };
             let w_arg = w.to_string();
             cases.push(serde_json::json!({
-                "id": id, "variant": format!("Python, {series}"), "workers": w, "items": 300,
+                "id": id, "variant": format!("Python, {series}"), "workers": w,
+                "items": 300, "quick_items": 60,
                 "python": [script, "--mode", mode, "--workers", w_arg],
                 "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "60"],
             }));
@@ -435,12 +436,12 @@ fn bench_cases() -> serde_json::Value {
         quick.extend(["--count".to_string(), "8".to_string()]);
         cases.push(serde_json::json!({
             "id": format!("sp-{id}"), "variant": format!("Rust, sum of primes, {series}"),
-            "workers": w, "items": 24, "run": run, "quick_run": quick,
+            "workers": w, "items": 24, "quick_items": 8, "run": run, "quick_run": quick,
         }));
         cases.push(serde_json::json!({
             "id": format!("py-sp-{id}"),
             "variant": format!("Python, sum of primes (range ÷ 10), {series}"),
-            "workers": w, "items": 24,
+            "workers": w, "items": 24, "quick_items": 8,
             "python": [script, "--mode", mode, "--workers", w_arg],
             "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "8"],
         }));

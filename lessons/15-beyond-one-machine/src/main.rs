@@ -428,9 +428,36 @@ fn print_bench_record(numbers: &[u64], run: &Run, timeline: bool) {
 }
 
 /// The rows of `cargo xtask bench lesson-15`: the lectures' 300 numbers on 1, 2 and 4 ranks,
-/// handed out by a master and dealt out in advance.
+/// handed out by a master and dealt out in advance, beside the capstone's threads and processes
+/// on the same numbers (rows that lesson 14's solution demo runs).
 fn bench_cases() {
     let mut rows = Vec::new();
+    for (id, variant, mode, workers) in [
+        ("serial", "Rust threads (lesson 14)", "serial", 1),
+        ("t2", "Rust threads (lesson 14)", "threads", 2),
+        ("t4", "Rust threads (lesson 14)", "threads", 4),
+        ("p1", "Rust processes (lesson 14)", "processes", 1),
+        ("p2", "Rust processes (lesson 14)", "processes", 2),
+        ("p4", "Rust processes (lesson 14)", "processes", 4),
+    ] {
+        let run = [
+            "bench-run",
+            "--what",
+            "factorize",
+            "--mode",
+            mode,
+            "--workers",
+            &workers.to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut quick_run = run.clone();
+        quick_run.extend(["--count".into(), "60".into()]);
+        rows.push(serde_json::json!({
+            "id": format!("capstone-{id}"), "variant": variant, "workers": workers, "items": 300,
+            "quick_items": 60, "lesson": "lesson-14", "run": run, "quick_run": quick_run,
+        }));
+    }
     for schedule in [Schedule::MasterWorker, Schedule::Scatter] {
         for ranks in [1, 2, 4] {
             let variant = match schedule {
@@ -442,6 +469,7 @@ fn bench_cases() {
                 "variant": variant,
                 "workers": ranks,
                 "items": 300,
+                "quick_items": 60,
                 "run": ["bench-run", "--ranks", ranks.to_string(), "--schedule", schedule.flag()],
                 "quick_run": ["bench-run", "--ranks", ranks.to_string(), "--schedule", schedule.flag(), "--count", "60"],
             });

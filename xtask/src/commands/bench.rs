@@ -9,7 +9,9 @@
 //!   (a script relative to the course root, then its arguments; run with `python3`, skipped with a
 //!   note when there is none); optionally `id`, `items` (work items per run: the table shows
 //!   items/s), `timeline` (true on at most one row: its timeline is drawn), `quick_run` /
-//!   `quick_python` / `quick_items` (used with `--quick`).
+//!   `quick_python` / `quick_items` (used with `--quick`); `lesson` (another lesson's id: its
+//!   solution's demo runs the row's `run` instead, so that a lesson's rows can stand beside an
+//!   earlier lesson's, as lesson 15's MPI ranks beside lesson 14's threads and processes).
 //! - A case's program does the work once and prints, as its last line on stdout, a JSON object:
 //!   `seconds` (the work alone, measured inside the program), optionally `result` (shown in the
 //!   table, so that a wrong fast row is visible) and, when `--timeline` is appended to its
@@ -18,6 +20,7 @@
 //! Speedup and efficiency of a row are against the row of the same variant with one worker
 //! (by median); a variant without one gets none. Efficiency is speedup / workers.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -53,6 +56,9 @@ pub struct Case {
     pub quick_python: Option<Vec<String>>,
     #[serde(default)]
     pub quick_items: Option<u64>,
+    /// Another lesson whose solution's demo runs this row (its `run`), instead of this lesson's.
+    #[serde(default)]
+    pub lesson: Option<String>,
 }
 
 impl Case {
@@ -325,6 +331,53 @@ fn run_once(root: &Path, demo: &Path, python: bool, args: &[String]) -> Result<O
     })
 }
 
+/// The solution demos of the other lessons that `cases` name (`lesson`), built, by the id the
+/// cases give.
+fn other_lessons_demos(
+    course: &Course,
+    lesson: &Lesson,
+    cases: &[Case],
+) -> Result<BTreeMap<String, PathBuf>> {
+    let mut demos = BTreeMap::new();
+    for case in cases {
+        let Some(id) = &case.lesson else { continue };
+        if case.run.is_none() {
+            bail!(
+                "case {} of {} names {id}, whose demo runs a case's `run`: it has none",
+                case.name(),
+                lesson.id
+            );
+        }
+        if demos.contains_key(id) {
+            continue;
+        }
+        let other = course.find(id).with_context(|| {
+            format!(
+                "case {} of {} names {id}, which is not a lesson of this course",
+                case.name(),
+                lesson.id
+            )
+        })?;
+        if let Some(why) = other.unavailable() {
+            bail!(
+                "{}'s bench has rows of {}, which cannot be built here: {why}",
+                lesson.id,
+                other.id
+            );
+        }
+        let package = other.package(Variant::Solution);
+        eprintln!(
+            "Building {package} (optimised), for the rows of {} beside these…",
+            other.id
+        );
+        demos.insert(
+            id.clone(),
+            cargo::build_demo(&course.root, other, &package)?,
+        );
+    }
+    Ok(demos)
+}
+
 /// Where a lesson's benchmark files go: `target/course/lesson-NN/` of the course's target dir.
 pub fn output_dir(root: &Path, lesson: &Lesson) -> PathBuf {
     cargo::target_dir(root, std::env::var_os("CARGO_TARGET_DIR"))
@@ -375,6 +428,13 @@ pub fn bench(
             lesson.id
         );
     }
+    let others = other_lessons_demos(course, lesson, &cases)?;
+    // The program that runs a case's `run`: this lesson's demo, or the one the case names.
+    let program_of = |case: &Case| -> PathBuf {
+        case.lesson
+            .as_ref()
+            .map_or_else(|| demo.clone(), |id| others[id].clone())
+    };
 
     let python_here = !no_python && have_python();
     let mut notes = Vec::new();
@@ -426,7 +486,7 @@ pub fn bench(
             bar.set_message(m.case.name());
             if !*failed {
                 let (python, args) = m.case.command(quick).expect("checked above");
-                match run_once(root, &demo, python, &args) {
+                match run_once(root, &program_of(&m.case), python, &args) {
                     Ok(outcome) => {
                         m.seconds.push(outcome.seconds);
                         m.result = outcome.result.map(|r| match r {
@@ -451,7 +511,7 @@ pub fn bench(
         let case = &m.case;
         let (python, mut args) = case.command(quick).expect("checked above");
         args.push("--timeline".into());
-        match run_once(root, &demo, python, &args) {
+        match run_once(root, &program_of(case), python, &args) {
             Ok(outcome) if !outcome.timeline.is_empty() => {
                 let bars = outcome
                     .timeline
@@ -545,6 +605,7 @@ mod tests {
             quick_run: None,
             quick_python: None,
             quick_items: items.map(|i| i / 10),
+            lesson: None,
         }
     }
 
@@ -670,5 +731,34 @@ mod tests {
             Some((false, vec!["bench-run".into()]))
         );
         assert_eq!(cases[1].items(true), Some(5));
+        assert_eq!(cases[0].lesson, None);
+    }
+
+    #[test]
+    fn a_case_may_name_the_lesson_whose_demo_runs_it() {
+        let cases: Vec<Case> = serde_json::from_str(
+            r#"[{"id": "t2", "variant": "threads", "workers": 2, "lesson": "lesson-14",
+                 "run": ["bench-run", "--mode", "threads"]}]"#,
+        )
+        .unwrap();
+        assert_eq!(cases[0].lesson.as_deref(), Some("lesson-14"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).unwrap();
+        let lesson = course.find("lesson-15").unwrap();
+        let unknown: Vec<Case> = serde_json::from_str(
+            r#"[{"variant": "x", "workers": 1, "lesson": "lesson-99", "run": ["bench-run"]}]"#,
+        )
+        .unwrap();
+        let error = other_lessons_demos(&course, lesson, &unknown).unwrap_err();
+        assert!(
+            error.to_string().contains("not a lesson of this course"),
+            "{error:#}"
+        );
+        let python: Vec<Case> = serde_json::from_str(
+            r#"[{"variant": "x", "workers": 1, "lesson": "lesson-14", "python": ["x.py"]}]"#,
+        )
+        .unwrap();
+        let error = other_lessons_demos(&course, lesson, &python).unwrap_err();
+        assert!(error.to_string().contains("it has none"), "{error:#}");
     }
 }
