@@ -18,6 +18,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::process;
+
 /// The environment variable every process of a job inherits, naming the job: how its leftovers
 /// are told apart from every other process on the machine.
 pub const JOB_VARIABLE: &str = "COURSE_MPI_JOB";
@@ -157,7 +159,8 @@ impl Job {
                 stragglers.join(", ")
             ));
         }
-        let in_use = files_in_use();
+        // A segment a live process uses is not a leftover: another job is using it.
+        let in_use = process::files_in_use(Path::new(SHM));
         let segments: Vec<String> = list(Path::new(SHM))
             .difference(&shm_before)
             .filter(|n| is_open_mpi_segment(n))
@@ -291,38 +294,25 @@ fn sweep(name: &str, group: i32) -> Vec<String> {
     let mut found = BTreeSet::new();
     for round in 0..5 {
         let mut left = Vec::new();
-        for pid in pids() {
-            if pid == std::process::id() as i32 {
+        for p in process::processes() {
+            if p.pid == std::process::id() || p.is_zombie() {
                 continue;
             }
-            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                continue;
-            };
-            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-                continue;
-            };
-            let comm = stat[open + 1..close].to_string();
-            let mut rest = stat[close + 2..].split_whitespace();
-            let state = rest.next().unwrap_or("Z");
-            let pgrp: i32 = rest.nth(1).and_then(|g| g.parse().ok()).unwrap_or(0);
-            if state == "Z" {
-                continue;
-            }
-            let ours = (pgrp == group && group != own_group())
-                || fs::read(format!("/proc/{pid}/environ"))
+            let ours = (p.group as i32 == group && group != own_group())
+                || fs::read(format!("/proc/{}/environ", p.pid))
                     .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == marker.as_bytes()));
             if ours {
-                left.push((pid, comm));
+                left.push(p);
             }
         }
         if left.is_empty() {
             break;
         }
-        for (pid, comm) in left {
-            found.insert(format!("{comm} (pid {pid})"));
+        for p in left {
+            found.insert(format!("{} (pid {})", p.name, p.pid));
             // SAFETY: sending a signal touches no memory of ours.
             unsafe {
-                libc::kill(pid, libc::SIGKILL);
+                libc::kill(p.pid as i32, libc::SIGKILL);
             }
         }
         thread::sleep(Duration::from_millis(20 * (round + 1)));
@@ -333,35 +323,6 @@ fn sweep(name: &str, group: i32) -> Vec<String> {
 fn own_group() -> i32 {
     // SAFETY: getpgrp cannot fail and touches no memory.
     unsafe { libc::getpgrp() }
-}
-
-fn pids() -> Vec<i32> {
-    fs::read_dir("/proc")
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Files under /dev/shm that a live process holds open or has mapped (those are not leftovers:
-/// another job is using them).
-fn files_in_use() -> BTreeSet<PathBuf> {
-    let mut files = BTreeSet::new();
-    for pid in pids() {
-        if let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) {
-            files.extend(fds.filter_map(|fd| fs::read_link(fd.ok()?.path()).ok()));
-        }
-        if let Ok(maps) = fs::read_to_string(format!("/proc/{pid}/maps")) {
-            files.extend(
-                maps.lines()
-                    .filter_map(|l| Some(PathBuf::from(&l[l.find('/')?..]))),
-            );
-        }
-        files.retain(|f| f.starts_with(SHM));
-    }
-    files
 }
 
 fn list(dir: &Path) -> BTreeSet<String> {

@@ -76,6 +76,7 @@
 //! Things that outlive a process by design (a shared-memory segment in `/dev/shm`) should be named
 //! with [`unique_name`], which the grader recognises when it cleans up after a killed check.
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
@@ -632,18 +633,51 @@ fn parse_stat(stat: &str) -> Option<ProcInfo> {
     })
 }
 
-/// Every process whose parent is `pid`, zombies included, from `/proc`.
-pub fn children_of(pid: u32) -> Vec<ProcInfo> {
+/// The pid of every process this one can see in `/proc`, in no particular order.
+pub fn pids() -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let mut children: Vec<ProcInfo> = entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(proc_info)
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// Every process this one can see, zombies included, from `/proc` (one that ends while it is
+/// read is left out).
+pub fn processes() -> Vec<ProcInfo> {
+    pids().into_iter().filter_map(proc_info).collect()
+}
+
+/// Every process whose parent is `pid`, zombies included, from `/proc`.
+pub fn children_of(pid: u32) -> Vec<ProcInfo> {
+    let mut children: Vec<ProcInfo> = processes()
+        .into_iter()
         .filter(|p| p.parent == pid)
         .collect();
     children.sort_by_key(|p| p.pid);
     children
+}
+
+/// The files under `dir` that some process this one can see holds open or has mapped into its
+/// memory (from `/proc/<pid>/fd` and `/proc/<pid>/maps`): a file in `/dev/shm` that a live
+/// process uses is that process's, not a leftover to remove.
+pub fn files_in_use(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    for pid in pids() {
+        if let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+            files.extend(fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok()));
+        }
+        if let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) {
+            // "address perms offset dev inode path": the path is the rest of the line.
+            files.extend(
+                maps.lines()
+                    .filter_map(|l| Some(PathBuf::from(&l[l.find('/')?..]))),
+            );
+        }
+        files.retain(|f| f.starts_with(dir));
+    }
+    files
 }
 
 /// A name no other process uses, `course-<tag>-<pid>-<n>`, for things that live outside a
@@ -794,6 +828,24 @@ mod tests {
             (42, "a) b (c)", 'Z', 1, 42)
         );
         assert_eq!(proc_info(std::process::id()).unwrap().parent, parent_id());
+    }
+
+    #[test]
+    fn files_in_use_are_those_open_or_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (open, closed) = (dir.path().join("open"), dir.path().join("closed"));
+        std::fs::write(&closed, b"nobody holds me").unwrap();
+        let held = std::fs::File::create(&open).unwrap();
+        let in_use = files_in_use(dir.path());
+        assert!(in_use.contains(&open), "{in_use:?}");
+        assert!(!in_use.contains(&closed), "{in_use:?}");
+        assert!(in_use.iter().all(|f| f.starts_with(dir.path())));
+        drop(held);
+        assert!(files_in_use(dir.path()).is_empty());
+        let me = processes()
+            .into_iter()
+            .find(|p| p.pid == std::process::id());
+        assert_eq!(me.map(|p| p.parent), Some(parent_id()));
     }
 
     #[test]

@@ -16,13 +16,14 @@ use std::fs;
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use common::process::{self, ProcInfo};
 
 use crate::limits::{Breach, Cage, Limits};
 
@@ -164,7 +165,7 @@ pub fn run(mut command: Command, limit: Duration, limits: Limits) -> Result<Outc
     let in_use = if new_entries.is_empty() {
         BTreeSet::new()
     } else {
-        files_in_use(Path::new(SHM_DIR))
+        process::files_in_use(Path::new(SHM_DIR))
     };
     let user = fs::metadata(&tmpdir)?.uid();
     let segments: Vec<String> = new_entries
@@ -243,10 +244,11 @@ fn sweep_processes(group: i32, cage: &Cage) -> Vec<String> {
     // Orphans are re-parented to us only once their parent is dead, so look a few times.
     for round in 0..10 {
         let caged = cage.members();
-        let left: Vec<Proc> = processes()
+        let left: Vec<ProcInfo> = process::processes()
             .into_iter()
             .filter(|p| {
-                p.state != 'Z' && (p.group == group || p.parent == me || caged.contains(&p.pid))
+                let (pid, parent, pgrp) = (p.pid as i32, p.parent as i32, p.group as i32);
+                !p.is_zombie() && (pgrp == group || parent == me || caged.contains(&pid))
             })
             .collect();
         if left.is_empty() && round > 0 {
@@ -256,7 +258,7 @@ fn sweep_processes(group: i32, cage: &Cage) -> Vec<String> {
             found.insert(format!("{} (pid {})", p.name, p.pid));
             // SAFETY: sending a signal touches no memory of ours.
             unsafe {
-                libc::kill(p.pid, libc::SIGKILL);
+                libc::kill(p.pid as i32, libc::SIGKILL);
             }
         }
         reap_children();
@@ -277,64 +279,6 @@ fn reap_children() {
             break;
         }
     }
-}
-
-struct Proc {
-    pid: i32,
-    parent: i32,
-    group: i32,
-    state: char,
-    name: String,
-}
-
-/// Every process on the machine, from `/proc/<pid>/stat`.
-fn processes() -> Vec<Proc> {
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| {
-            let pid: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
-            let open = stat.find('(')?;
-            let close = stat.rfind(')')?;
-            let name = stat[open + 1..close].to_string();
-            let mut rest = stat[close + 2..].split_whitespace();
-            let state = rest.next()?.chars().next()?;
-            let parent = rest.next()?.parse().ok()?;
-            let group = rest.next()?.parse().ok()?;
-            Some(Proc {
-                pid,
-                parent,
-                group,
-                state,
-                name,
-            })
-        })
-        .collect()
-}
-
-/// The files in `dir` that some process we can see holds open or has mapped into memory.
-fn files_in_use(dir: &Path) -> BTreeSet<PathBuf> {
-    let mut files = BTreeSet::new();
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return files;
-    };
-    for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
-        if let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) {
-            files.extend(fds.filter_map(|fd| fs::read_link(fd.ok()?.path()).ok()));
-        }
-        if let Ok(maps) = fs::read_to_string(format!("/proc/{pid}/maps")) {
-            // "address perms offset dev inode path": the path is the rest of the line.
-            files.extend(
-                maps.lines()
-                    .filter_map(|l| Some(PathBuf::from(&l[l.find('/')?..]))),
-            );
-        }
-        files.retain(|f| f.starts_with(dir));
-    }
-    files
 }
 
 fn list_dir(dir: &Path) -> BTreeSet<String> {
