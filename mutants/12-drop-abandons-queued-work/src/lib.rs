@@ -8,6 +8,8 @@ mod error;
 mod handle;
 #[path = "../../../solutions/12-pools/src/imap.rs"]
 mod imap;
+#[path = "../../../solutions/12-pools/src/maclaurin.rs"]
+mod maclaurin;
 #[path = "../../../solutions/12-pools/src/map.rs"]
 mod map;
 mod pool;
@@ -20,23 +22,8 @@ pub use common::process::{ProcessError, Program};
 pub use error::{GetTimeoutError, TaskError, panic_message};
 pub use handle::AsyncResult;
 pub use imap::Imap;
+pub use maclaurin::parallel_maclaurin;
 pub use map::MapAsync;
 pub use pool::ThreadPool;
 pub use process_pool::{Done, Job, ProcessPool, child_main};
 pub use tasks::{LECTURE_TASKS, LECTURE_TERMS, MACLAURIN_X, Summed, maclaurin_jobs, task_terms};
-
-/// The sum of the first `terms` terms of the Maclaurin series of 1/(1-x), cut into `tasks`
-/// tasks ([`maclaurin_jobs`]) that run on the worker processes of `pool`; their sums added up
-/// in task order.
-pub fn parallel_maclaurin(
-    pool: &ProcessPool,
-    x: f64,
-    terms: u64,
-    tasks: usize,
-) -> Result<Summed, ProcessError> {
-    let answers = pool.map(&maclaurin_jobs(x, terms, tasks))?;
-    Ok(Summed {
-        sum: answers.iter().map(|d| d.value).sum(),
-        pids: answers.iter().map(|d| d.pid).collect(),
-    })
-}
