@@ -3,6 +3,7 @@
 //! - [`workloads`]: the lectures' workloads (∫x², the Maclaurin series, naive factorisation, sums of
 //!   primes), exact and tested, and a deterministic CPU burner.
 //! - [`timing`]: a named timer, repeated measurement, speedup and efficiency tables.
+//! - [`bench`]: the rows a demo offers `cargo xtask bench`, and the record of one run.
 //! - [`grading`]: what checks share: deadlines, concurrency high-water marks, allocation counts,
 //!   numbers printed the way people read them.
 //! - [`reference`]: reference values for the capstone, computed independently and kept as data.
@@ -22,6 +23,7 @@
 //!   checksummed files and counters of connections at once (lesson 13, `cargo xtask serve`).
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod grading;
 pub mod handoff;
 pub mod log;

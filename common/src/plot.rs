@@ -48,7 +48,7 @@ pub struct Line {
 }
 
 /// One piece of work on a timeline: who did it, from when to when (seconds from the start).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bar {
     /// The thread or process that did it: one lane each.
     pub lane: String,
@@ -57,6 +57,7 @@ pub struct Bar {
     /// When it ended.
     pub end_s: f64,
     /// What it was (drawn inside the bar when there is room).
+    #[serde(default)]
     pub label: String,
 }
 

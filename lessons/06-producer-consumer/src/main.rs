@@ -6,11 +6,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::grading::thousands;
 use crossbeam_channel::{Receiver, bounded, select};
 use lesson_06::throughput::{self, Kind};
 use lesson_06::{BoundedQueue, GetTimeoutError, LifoQueue, PriorityQueue, pipeline};
-use serde_json::json;
 use tracing::info;
 
 /// Producers and consumers: the lectures' Queue(maxsize), LifoQueue, PriorityQueue, the
@@ -228,7 +228,7 @@ fn main() {
                 }
             }
         }
-        Demo::BenchCases => println!("{}", bench_cases()),
+        Demo::BenchCases => bench::print_cases(&bench_cases()),
         Demo::BenchRun {
             queue,
             producers,
@@ -243,15 +243,11 @@ fn main() {
             } else {
                 format!("WRONG: {} of {items} items received", run.items)
             };
-            let mut line = json!({"seconds": run.elapsed.as_secs_f64(), "result": result});
+            let mut record = Record::new(run.elapsed.as_secs_f64()).result(result);
             if timeline {
-                line["timeline"] = run
-                    .timeline
-                    .iter()
-                    .map(|s| json!({"lane": s.lane, "start_s": s.start_s, "end_s": s.end_s, "label": s.label}))
-                    .collect();
+                record = record.timeline(run.timeline);
             }
-            println!("{line}");
+            record.print();
         }
     }
 }
@@ -266,41 +262,67 @@ fn variant(kind: QueueKind) -> &'static str {
 
 /// The rows of `cargo xtask bench lesson-06`: every queue 1 → 1 and 4 → 4, then CPython's
 /// `queue.Queue` the same way (fewer items: it is that much slower).
-fn bench_cases() -> serde_json::Value {
-    let mut rows = Vec::new();
+fn bench_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let (items, capacity) = (BENCH_ITEMS.to_string(), BENCH_CAPACITY.to_string());
     for (kind, id, arg) in [
         (QueueKind::HandMade, "hand", "hand-made"),
         (QueueKind::Crossbeam, "crossbeam", "crossbeam"),
         (QueueKind::SyncChannel, "sync-channel", "sync-channel"),
     ] {
         for workers in [1, 4] {
-            let mut row = json!({
-                "id": format!("{id}-{workers}-{workers}"),
-                "variant": variant(kind),
-                "workers": workers,
-                "items": BENCH_ITEMS,
-                "run": ["bench-run", "--queue", arg, "--producers", workers.to_string(),
-                        "--consumers", workers.to_string(), "--items", BENCH_ITEMS.to_string(),
-                        "--capacity", BENCH_CAPACITY.to_string()],
-            });
+            let w = workers.to_string();
+            let run = [
+                "bench-run",
+                "--queue",
+                arg,
+                "--producers",
+                &w,
+                "--consumers",
+                &w,
+                "--items",
+                &items,
+                "--capacity",
+                &capacity,
+            ];
+            let mut case = Case::run(
+                format!("{id}-{workers}-{workers}"),
+                variant(kind),
+                workers,
+                run,
+            )
+            .items(BENCH_ITEMS);
             if matches!(kind, QueueKind::HandMade) && workers == 4 {
-                row["timeline"] = json!(true);
+                case = case.with_timeline();
             }
-            rows.push(row);
+            cases.push(case);
         }
     }
+    let python_items = PYTHON_ITEMS.to_string();
     for workers in [1, 4] {
-        rows.push(json!({
-            "id": format!("py-{workers}-{workers}"),
-            "variant": "Python queue.Queue",
-            "workers": workers,
-            "items": PYTHON_ITEMS,
-            "python": ["lessons/06-producer-consumer/python/queues.py",
-                       "--producers", workers.to_string(), "--consumers", workers.to_string(),
-                       "--items", PYTHON_ITEMS.to_string(), "--capacity", BENCH_CAPACITY.to_string()],
-        }));
+        let w = workers.to_string();
+        let python = [
+            "lessons/06-producer-consumer/python/queues.py",
+            "--producers",
+            &w,
+            "--consumers",
+            &w,
+            "--items",
+            &python_items,
+            "--capacity",
+            &capacity,
+        ];
+        cases.push(
+            Case::python(
+                format!("py-{workers}-{workers}"),
+                "Python queue.Queue",
+                workers,
+                python,
+            )
+            .items(PYTHON_ITEMS),
+        );
     }
-    serde_json::Value::Array(rows)
+    cases
 }
 
 fn queue_demo(

@@ -6,6 +6,8 @@ use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::plot::Bar;
+
 use crate::BoundedQueue;
 
 /// The queues measured.
@@ -20,19 +22,6 @@ pub enum Kind {
     SyncChannel,
 }
 
-/// One bar of a timeline: what a thread did, from when to when.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Span {
-    /// The thread's name.
-    pub lane: String,
-    /// When it started, in seconds from the start of the run.
-    pub start_s: f64,
-    /// When it ended, in seconds from the start of the run.
-    pub end_s: f64,
-    /// What it did.
-    pub label: String,
-}
-
 /// What one run measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -43,7 +32,7 @@ pub struct Run {
     /// The sum of the items received (must be 0 + 1 + … + (items − 1)).
     pub sum: u64,
     /// One span per producer and consumer thread.
-    pub timeline: Vec<Span>,
+    pub timeline: Vec<Bar>,
 }
 
 impl Run {
@@ -198,7 +187,7 @@ where
         sum,
         timeline: spans
             .into_iter()
-            .map(|(lane, from, to, label)| Span {
+            .map(|(lane, from, to, label)| Bar {
                 start_s: seconds(from),
                 end_s: seconds(to),
                 lane,

@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::grading::thousands;
 use common::timing::{SpeedupTable, Stats, seconds};
 use common::workloads::{self, square};
@@ -16,7 +17,6 @@ use lesson_07::timeline::Recorder;
 use lesson_07::{
     LECTURE_STEPS, LECTURE_TERMS, MACLAURIN_X, Term, false_sharing, gil, rayon_way, sum_parts,
 };
-use serde_json::{Value, json};
 
 /// Threads on a CPU-bound problem: the lectures' integral and Maclaurin tables, in Rust.
 #[derive(Parser)]
@@ -129,8 +129,8 @@ fn main() {
             increments,
         }) => false_sharing_demo(threads, increments),
         Some(Command::Terms { terms }) => terms_demo(terms),
-        Some(Command::BenchCases) => println!("{}", bench_cases()),
-        Some(Command::BenchRun(run)) => println!("{}", bench_run(&run)),
+        Some(Command::BenchCases) => bench::print_cases(&bench_cases()),
+        Some(Command::BenchRun(run)) => bench_run(&run).print(),
     }
 }
 
@@ -326,7 +326,7 @@ fn terms_demo(terms: u64) {
 const BENCH_SIZES: (u64, u64, u64) = (20_000_000, LECTURE_TERMS, 20_000_000);
 const QUICK_SIZES: (u64, u64, u64) = (4_000_000, 2_000_000, 4_000_000);
 
-fn bench_cases() -> Value {
+fn bench_cases() -> Vec<Case> {
     let cores = common::grading::cores();
     let mut cases = Vec::new();
     // `items` counts the work of one run (steps, terms, increments); `quick_items` that of a
@@ -336,10 +336,12 @@ fn bench_cases() -> Value {
                    workers: usize,
                    runs: (Vec<String>, Vec<String>),
                    items: (u64, u64)| {
-        cases.push(json!({
-            "id": id, "variant": variant, "workers": workers, "run": runs.0, "quick_run": runs.1,
-            "items": items.0, "quick_items": items.1,
-        }));
+        cases.push(
+            Case::run(id, variant, workers, runs.0)
+                .quick(runs.1)
+                .items(items.0)
+                .quick_items(items.1),
+        );
     };
     let run = |what: &str, mode: &str, k: usize, size: u64, term: &str| -> Vec<String> {
         [
@@ -450,8 +452,11 @@ fn bench_cases() -> Value {
         }
     }
     // The 2-thread row's timeline: two lanes, one bar per chunk.
-    if let Some(row) = cases.iter_mut().find(|c| c["id"] == "integral-t2") {
-        row["timeline"] = json!(true);
+    if let Some(row) = cases
+        .iter_mut()
+        .find(|c| c.id.as_deref() == Some("integral-t2"))
+    {
+        row.timeline = true;
     }
 
     // Python's rows: the same work, with threads (under the GIL) and with processes.
@@ -472,22 +477,24 @@ fn bench_cases() -> Value {
     ] {
         for (mode, kind) in [("threads", "threads"), ("processes", "processes")] {
             for k in [1, 2, 4] {
-                cases.push(json!({
-                    "id": format!("py-{id}-{mode}-{k}"),
-                    "variant": format!("{label}, Python {kind}"),
-                    "workers": k,
-                    "python": python(script, mode, k, full_size),
-                    "quick_python": python(script, mode, k, quick_size),
-                    "items": full_size,
-                    "quick_items": quick_size,
-                }));
+                cases.push(
+                    Case::python(
+                        format!("py-{id}-{mode}-{k}"),
+                        format!("{label}, Python {kind}"),
+                        k,
+                        python(script, mode, k, full_size),
+                    )
+                    .quick(python(script, mode, k, quick_size))
+                    .items(full_size)
+                    .quick_items(quick_size),
+                );
             }
         }
     }
-    Value::Array(cases)
+    cases
 }
 
-fn bench_run(run: &BenchRun) -> Value {
+fn bench_run(run: &BenchRun) -> Record {
     let (k, size, term) = (run.threads.max(1), run.size, run.term);
     let recorder = Recorder::new();
     let start = Instant::now();
@@ -533,14 +540,10 @@ fn bench_run(run: &BenchRun) -> Value {
         (Work::Counters, _) => false_sharing::count_adjacent(k, size).to_string(),
     };
     let seconds = start.elapsed().as_secs_f64();
-    let mut out = json!({ "seconds": seconds, "result": result });
+    let record = Record::new(seconds).result(result);
     if run.timeline {
-        let bars: Vec<Value> = recorder
-            .bars()
-            .into_iter()
-            .map(|b| json!({"lane": b.lane, "start_s": b.start_s, "end_s": b.end_s, "label": b.label}))
-            .collect();
-        out["timeline"] = Value::Array(bars);
+        record.timeline(recorder.bars())
+    } else {
+        record
     }
-    out
 }

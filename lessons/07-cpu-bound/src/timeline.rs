@@ -8,18 +8,9 @@ use std::sync::Mutex;
 use std::thread::{self, ThreadId};
 use std::time::Instant;
 
-/// One piece of work: who did it and when, in seconds from the start of the run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    /// The thread's name, or `thread-N` in order of first appearance for unnamed threads.
-    pub lane: String,
-    /// When the piece started.
-    pub start_s: f64,
-    /// When it ended.
-    pub end_s: f64,
-    /// What it was.
-    pub label: String,
-}
+/// One piece of work: who did it (the thread's name, or `thread-N` in order of first appearance
+/// for unnamed threads) and when, in seconds from the start of the run.
+pub use common::plot::Bar;
 
 /// Records bars from any number of threads at once.
 #[derive(Debug)]

@@ -7,10 +7,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::process::{self, Program};
 use common::timing::{measure, seconds};
 use lesson_08::{HELLO, ITEMS, JOB, Job, SON, pop_in_workers, run_job, start_workers};
-use serde_json::{Value, json};
 
 /// Processes: HelloWorld, the father and his sons, private memory, deadlines, exit codes,
 /// zombies, and what a process costs against a thread.
@@ -87,7 +87,7 @@ fn main() -> ExitCode {
         Demo::Zombie => zombie(&program),
         Demo::Cost { runs } => cost(&program, runs),
         Demo::BenchCases => {
-            println!("{}", bench_cases());
+            bench::print_cases(&bench_cases());
             Ok(())
         }
         Demo::BenchRun { what, count } => bench_run(&program, what, count),
@@ -256,7 +256,7 @@ fn cost(program: &Program, runs: usize) -> Result {
 const PROCESSES: (u32, u32) = (200, 20);
 const THREADS: (u32, u32) = (5_000, 500);
 
-fn bench_cases() -> Value {
+fn bench_cases() -> Vec<Case> {
     let run = |what: &str, n: u32| {
         vec![
             "bench-run".to_string(),
@@ -278,26 +278,40 @@ fn bench_cases() -> Value {
     let (processes, quick_processes) = PROCESSES;
     let (threads, quick_threads) = THREADS;
     let mut cases = vec![
-        json!({
-            "id": "rust-process", "variant": "Rust process spawn + wait", "workers": 1,
-            "items": processes, "quick_items": quick_processes,
-            "run": run("process", processes), "quick_run": run("process", quick_processes),
-        }),
-        json!({
-            "id": "rust-thread", "variant": "Rust thread spawn + join", "workers": 1,
-            "items": threads, "quick_items": quick_threads,
-            "run": run("thread", threads), "quick_run": run("thread", quick_threads),
-        }),
+        Case::run(
+            "rust-process",
+            "Rust process spawn + wait",
+            1,
+            run("process", processes),
+        )
+        .quick(run("process", quick_processes))
+        .items(processes.into())
+        .quick_items(quick_processes.into()),
+        Case::run(
+            "rust-thread",
+            "Rust thread spawn + join",
+            1,
+            run("thread", threads),
+        )
+        .quick(run("thread", quick_threads))
+        .items(threads.into())
+        .quick_items(quick_threads.into()),
     ];
     // Python's spawn starts a fresh interpreter for each child: fewer of them.
     for (method, n, quick) in [("fork", processes, quick_processes), ("spawn", 20, 4)] {
-        cases.push(json!({
-            "id": format!("py-{method}"), "variant": format!("Python Process ({method}) start + join"),
-            "workers": 1, "items": n, "quick_items": quick,
-            "python": python(method, n), "quick_python": python(method, quick),
-        }));
+        cases.push(
+            Case::python(
+                format!("py-{method}"),
+                format!("Python Process ({method}) start + join"),
+                1,
+                python(method, n),
+            )
+            .quick(python(method, quick))
+            .items(n.into())
+            .quick_items(quick.into()),
+        );
     }
-    Value::Array(cases)
+    cases
 }
 
 fn bench_run(program: &Program, what: BenchWhat, count: u32) -> Result {
@@ -327,6 +341,6 @@ fn bench_run(program: &Program, what: BenchWhat, count: u32) -> Result {
     } else {
         format!("{:.1} µs each", each * 1e6)
     };
-    println!("{}", json!({ "seconds": seconds, "result": result }));
+    Record::new(seconds).result(result).print();
     Ok(())
 }

@@ -8,13 +8,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::handoff::spawn_with;
 use common::process::Program;
 use lesson_09::{
     Answer, Ask, CONNECT_DEADLINE, Connection, ECHO, MASTER_WORDS, RECEIVER, SENDER, SINK, pipe,
     shout, start_child, start_echo,
 };
-use serde_json::{Value, json};
 
 /// Pipes: an OS pipe through a child's stdin and stdout, the lectures' sender and receiver, the
 /// master and its worker over a typed duplex connection, and a peer that dies.
@@ -81,7 +81,7 @@ fn main() -> ExitCode {
         Demo::MasterWorker => master_worker(&program),
         Demo::DeadPeer => dead_peer(&program),
         Demo::BenchCases => {
-            println!("{}", bench_cases());
+            bench::print_cases(&bench_cases());
             Ok(())
         }
         Demo::BenchRun { what, messages } => bench_run(&program, what, messages),
@@ -225,7 +225,7 @@ fn dead_peer(program: &Program) -> Result {
 const ONE_WAY: (u64, u64) = (200_000, 20_000);
 const ROUND_TRIP: (u64, u64) = (20_000, 2_000);
 
-fn bench_cases() -> Value {
+fn bench_cases() -> Vec<Case> {
     let run = |what: &str, n: u64| {
         vec![
             "bench-run".to_string(),
@@ -249,18 +249,30 @@ fn bench_cases() -> Value {
         ("one-way", ONE_WAY, "one way"),
         ("round-trip", ROUND_TRIP, "round trip"),
     ] {
-        cases.push(json!({
-            "id": format!("rust-{what}"), "variant": format!("Rust ipc-channel, {label}"),
-            "workers": 1, "items": full, "quick_items": quick,
-            "run": run(what, full), "quick_run": run(what, quick),
-        }));
-        cases.push(json!({
-            "id": format!("py-{what}"), "variant": format!("Python Pipe, {label}"),
-            "workers": 1, "items": full, "quick_items": quick,
-            "python": python(what, full), "quick_python": python(what, quick),
-        }));
+        cases.push(
+            Case::run(
+                format!("rust-{what}"),
+                format!("Rust ipc-channel, {label}"),
+                1,
+                run(what, full),
+            )
+            .quick(run(what, quick))
+            .items(full)
+            .quick_items(quick),
+        );
+        cases.push(
+            Case::python(
+                format!("py-{what}"),
+                format!("Python Pipe, {label}"),
+                1,
+                python(what, full),
+            )
+            .quick(python(what, quick))
+            .items(full)
+            .quick_items(quick),
+        );
     }
-    Value::Array(cases)
+    cases
 }
 
 fn bench_run(program: &Program, what: BenchWhat, messages: u64) -> Result {
@@ -304,6 +316,6 @@ fn bench_run(program: &Program, what: BenchWhat, messages: u64) -> Result {
             )
         }
     };
-    println!("{}", json!({ "seconds": seconds, "result": result }));
+    Record::new(seconds).result(result).print();
     Ok(())
 }

@@ -8,10 +8,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::grading::thousands;
 use common::process::Program;
 use lesson_10::{Cost, Item, QueueRun, four_processes, run_queue, start_source};
-use serde_json::{Value, json};
 
 /// Process queues: the lectures' FourProcesses, their three workers sharing one queue, and a
 /// work queue of thousands of items handed out on request.
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         Demo::Workers { workers: n, items } => workers(&program, n, items),
         Demo::Queue { workers, items } => queue(&program, workers, items),
         Demo::BenchCases => {
-            println!("{}", bench_cases());
+            bench::print_cases(&bench_cases());
             Ok(())
         }
         Demo::BenchRun {
@@ -222,7 +222,7 @@ const BATCH: usize = 1_000;
 /// Items per run of the work queue (full, quick).
 const QUEUE_ITEMS: (u64, u64) = (20_000, 2_000);
 
-fn bench_cases() -> Value {
+fn bench_cases() -> Vec<Case> {
     let run = |what: &str, n: u64, batch: usize| {
         vec![
             "bench-run".to_string(),
@@ -246,26 +246,44 @@ fn bench_cases() -> Value {
     let (full, quick) = MESSAGES;
     let mut cases = Vec::new();
     for (batch, label) in [(1, "one at a time"), (BATCH, "batched by 1000")] {
-        cases.push(json!({
-            "id": format!("rust-b{batch}"), "variant": format!("Rust ipc-channel, {label}"),
-            "workers": 1, "items": full, "quick_items": quick,
-            "run": run("messages", full, batch), "quick_run": run("messages", quick, batch),
-        }));
-        cases.push(json!({
-            "id": format!("py-b{batch}"), "variant": format!("Python Queue, {label}"),
-            "workers": 1, "items": full, "quick_items": quick,
-            "python": python(full, batch), "quick_python": python(quick, batch),
-        }));
+        cases.push(
+            Case::run(
+                format!("rust-b{batch}"),
+                format!("Rust ipc-channel, {label}"),
+                1,
+                run("messages", full, batch),
+            )
+            .quick(run("messages", quick, batch))
+            .items(full)
+            .quick_items(quick),
+        );
+        cases.push(
+            Case::python(
+                format!("py-b{batch}"),
+                format!("Python Queue, {label}"),
+                1,
+                python(full, batch),
+            )
+            .quick(python(quick, batch))
+            .items(full)
+            .quick_items(quick),
+        );
     }
     let (full, quick) = QUEUE_ITEMS;
     for workers in [1, 2, 4] {
-        cases.push(json!({
-            "id": format!("queue-w{workers}"), "variant": "Rust work queue, one item a request",
-            "workers": workers, "items": full, "quick_items": quick,
-            "run": run("work-queue", full, workers), "quick_run": run("work-queue", quick, workers),
-        }));
+        cases.push(
+            Case::run(
+                format!("queue-w{workers}"),
+                "Rust work queue, one item a request",
+                workers,
+                run("work-queue", full, workers),
+            )
+            .quick(run("work-queue", quick, workers))
+            .items(full)
+            .quick_items(quick),
+        );
     }
-    Value::Array(cases)
+    cases
 }
 
 fn bench_run(program: &Program, what: BenchWhat, messages: u64, batch: usize) -> Result {
@@ -317,6 +335,6 @@ fn bench_run(program: &Program, what: BenchWhat, messages: u64, batch: usize) ->
             )
         }
     };
-    println!("{}", json!({ "seconds": seconds, "result": result }));
+    Record::new(seconds).result(result).print();
     Ok(())
 }

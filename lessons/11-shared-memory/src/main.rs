@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::process::{self, Program};
 use ipc_channel::ipc::IpcSender;
 use lesson_11::{
@@ -205,40 +206,62 @@ fn manager(program: &Program, clients: usize, items: usize) -> Result<(), Error>
 }
 
 // ---------------------------------------------------------------------------------------------
-// The bench: `cargo xtask bench lesson-11` (see BENCH-PROTOCOL in the course's notes)
+// The bench: `cargo xtask bench lesson-11` (the protocol is common::bench)
 // ---------------------------------------------------------------------------------------------
 
 fn bench_cases() -> Result<(), Error> {
-    let run = |what: &str, items: usize| {
-        serde_json::json!(["bench-run", "--what", what, "--items", items.to_string()])
+    let run = |what: &str, items: u64| {
+        let items = items.to_string();
+        ["bench-run", "--what", what, "--items", &items].map(String::from)
     };
-    let python = |how: &str, items: usize| {
-        serde_json::json!([
-            "lessons/11-shared-memory/python/shared.py",
-            "--how",
-            how,
-            "--items",
-            items.to_string()
-        ])
+    let python = |how: &str, items: u64| {
+        let items = items.to_string();
+        let script = "lessons/11-shared-memory/python/shared.py";
+        [script, "--how", how, "--items", &items].map(String::from)
     };
-    let cases = serde_json::json!([
-        {"id": "shm", "variant": "hand-off: Rust, shared memory", "workers": 1,
-         "items": 1_000_000, "quick_items": 100_000,
-         "run": run("shm", 1_000_000), "quick_run": run("shm", 100_000)},
-        {"id": "batched", "variant": "hand-off: Rust, ipc-channel batches of 10 000", "workers": 1,
-         "items": 1_000_000, "quick_items": 100_000,
-         "run": run("batched", 1_000_000), "quick_run": run("batched", 100_000)},
-        {"id": "messages", "variant": "hand-off: Rust, ipc-channel one message each", "workers": 1,
-         "items": 100_000, "quick_items": 10_000,
-         "run": run("messages", 100_000), "quick_run": run("messages", 10_000)},
-        {"id": "py-array", "variant": "hand-off: Python, Array with its Lock", "workers": 1,
-         "items": 1_000_000, "quick_items": 100_000,
-         "python": python("array", 1_000_000), "quick_python": python("array", 100_000)},
-        {"id": "py-queue", "variant": "hand-off: Python, Queue", "workers": 1,
-         "items": 100_000, "quick_items": 10_000,
-         "python": python("queue", 100_000), "quick_python": python("queue", 10_000)}
-    ]);
-    println!("{cases}");
+    // (id, variant, what the demo or script is told, items; a quick run does a tenth of them)
+    let rust = [
+        ("shm", "hand-off: Rust, shared memory", "shm", 1_000_000),
+        (
+            "batched",
+            "hand-off: Rust, ipc-channel batches of 10 000",
+            "batched",
+            1_000_000,
+        ),
+        (
+            "messages",
+            "hand-off: Rust, ipc-channel one message each",
+            "messages",
+            100_000,
+        ),
+    ];
+    let python_rows = [
+        (
+            "py-array",
+            "hand-off: Python, Array with its Lock",
+            "array",
+            1_000_000,
+        ),
+        ("py-queue", "hand-off: Python, Queue", "queue", 100_000),
+    ];
+    let mut cases = Vec::new();
+    for (id, variant, what, items) in rust {
+        cases.push(
+            Case::run(id, variant, 1, run(what, items))
+                .quick(run(what, items / 10))
+                .items(items)
+                .quick_items(items / 10),
+        );
+    }
+    for (id, variant, how, items) in python_rows {
+        cases.push(
+            Case::python(id, variant, 1, python(how, items))
+                .quick(python(how, items / 10))
+                .items(items)
+                .quick_items(items / 10),
+        );
+    }
+    bench::print_cases(&cases);
     Ok(())
 }
 
@@ -305,10 +328,7 @@ fn bench_run(program: &Program, what: BenchWhat, items: usize) -> Result<(), Err
             (seconds, sum)
         }
     };
-    println!(
-        "{}",
-        serde_json::json!({"seconds": seconds, "result": result.to_string()})
-    );
+    Record::new(seconds).result(result).print();
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Case, Record};
 use common::grading::cores;
 use common::process::Program;
 use common::timing::seconds;
@@ -13,7 +14,6 @@ use lesson_12::{
     Done, GetTimeoutError, Job, LECTURE_TASKS, LECTURE_TERMS, MACLAURIN_X, ProcessPool, ThreadPool,
     maclaurin_jobs, parallel_maclaurin, task_terms,
 };
-use serde_json::json;
 
 /// Pools: Python's Pool and ThreadPool in Rust: apply_async with a timeout, map, imap, the
 /// lectures' cubes and sleeps, a panicking task, Parallel Python's 64 tasks, rayon.
@@ -126,7 +126,7 @@ fn main() -> ExitCode {
             terms,
         } => parallel(&program, workers.unwrap_or_else(cores), tasks, terms),
         Demo::BenchCases => {
-            println!("{}", bench_cases());
+            bench::print_cases(&bench_cases());
             Ok(())
         }
         Demo::BenchRun {
@@ -417,9 +417,10 @@ const QUICK_TERMS: u64 = 1_600_000;
 /// The rows of `cargo xtask bench lesson-12`: the 64 tasks of the series on our thread pool
 /// (1, 2, 4, 8 workers), our process pool, rayon, and CPython's multiprocessing.Pool and
 /// ThreadPool. The timeline is our thread pool's with 4 workers: 64 bars on 4 lanes.
-fn bench_cases() -> serde_json::Value {
+fn bench_cases() -> Vec<Case> {
     let tasks = LECTURE_TASKS.to_string();
-    let mut rows = Vec::new();
+    let items = LECTURE_TASKS as u64;
+    let mut cases = Vec::new();
     for (kind, counts) in [
         (PoolKind::Threads, &[1, 2, 4, 8][..]),
         (PoolKind::Processes, &[1, 2, 4][..]),
@@ -427,30 +428,32 @@ fn bench_cases() -> serde_json::Value {
     ] {
         for &workers in counts {
             let run = |terms: u64| {
-                json!([
+                let (w, terms) = (workers.to_string(), terms.to_string());
+                [
                     "bench-run",
                     "--pool",
                     arg(kind),
                     "--workers",
-                    workers.to_string(),
+                    &w,
                     "--tasks",
-                    tasks,
+                    &tasks,
                     "--terms",
-                    terms.to_string()
-                ])
+                    &terms,
+                ]
+                .map(String::from)
             };
-            let mut row = json!({
-                "id": format!("{}-{workers}", arg(kind)),
-                "variant": variant(kind),
-                "workers": workers,
-                "items": LECTURE_TASKS,
-                "run": run(LECTURE_TERMS),
-                "quick_run": run(QUICK_TERMS),
-            });
+            let mut case = Case::run(
+                format!("{}-{workers}", arg(kind)),
+                variant(kind),
+                workers,
+                run(LECTURE_TERMS),
+            )
+            .quick(run(QUICK_TERMS))
+            .items(items);
             if kind == PoolKind::Threads && workers == 4 {
-                row["timeline"] = json!(true);
+                case = case.with_timeline();
             }
-            rows.push(row);
+            cases.push(case);
         }
     }
     for (pool, name) in [
@@ -459,29 +462,34 @@ fn bench_cases() -> serde_json::Value {
     ] {
         for workers in [1, 2, 4] {
             let script = |terms: u64| {
-                json!([
-                    "lessons/12-pools/python/pools.py",
+                let (w, terms) = (workers.to_string(), terms.to_string());
+                let path = "lessons/12-pools/python/pools.py";
+                [
+                    path,
                     "--pool",
                     pool,
                     "--workers",
-                    workers.to_string(),
+                    &w,
                     "--tasks",
-                    tasks,
+                    &tasks,
                     "--terms",
-                    terms.to_string()
-                ])
+                    &terms,
+                ]
+                .map(String::from)
             };
-            rows.push(json!({
-                "id": format!("py-{pool}-{workers}"),
-                "variant": name,
-                "workers": workers,
-                "items": LECTURE_TASKS,
-                "python": script(LECTURE_TERMS),
-                "quick_python": script(QUICK_TERMS),
-            }));
+            cases.push(
+                Case::python(
+                    format!("py-{pool}-{workers}"),
+                    name,
+                    workers,
+                    script(LECTURE_TERMS),
+                )
+                .quick(script(QUICK_TERMS))
+                .items(items),
+            );
         }
     }
-    serde_json::Value::Array(rows)
+    cases
 }
 
 fn bench_run(
@@ -502,17 +510,20 @@ fn bench_run(
     } else {
         format!("WRONG: {:.4}, not {serial:.4}", run.sum)
     };
-    let mut line = json!({"seconds": run.elapsed.as_secs_f64(), "result": result});
+    let mut record = Record::new(run.elapsed.as_secs_f64()).result(result);
     if timeline {
-        line["timeline"] = run
-            .bars
-            .iter()
-            .map(|b| {
-                json!({"lane": b.lane, "start_s": b.start.as_secs_f64(),
-                       "end_s": b.end.as_secs_f64(), "label": format!("task {}", b.task)})
-            })
-            .collect();
+        record = record.timeline(
+            run.bars
+                .iter()
+                .map(|b| bench::Bar {
+                    lane: b.lane.clone(),
+                    start_s: b.start.as_secs_f64(),
+                    end_s: b.end.as_secs_f64(),
+                    label: format!("task {}", b.task),
+                })
+                .collect(),
+        );
     }
-    println!("{line}");
+    record.print();
     Ok(())
 }

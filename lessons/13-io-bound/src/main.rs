@@ -14,6 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Bar, Case, Record};
 use common::server::{Checksum, Config, Server};
 use common::timing::seconds;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -484,42 +485,54 @@ fn web_client(url: &str) {
 fn bench_cases() {
     let exe = std::env::current_exe().expect("the demo's own path");
     let exe = exe.to_string_lossy().to_string();
-    let mut cases = vec![serde_json::json!({
-        "id": "sequential",
-        "variant": "Rust, one at a time",
-        "workers": 1,
-        "items": 16,
-        "run": ["bench-run", "--sequential"],
-        "quick_run": ["bench-run", "--sequential", "--latency-ms", "50"],
-    })];
+    let mut cases = vec![
+        Case::run(
+            "sequential",
+            "Rust, one at a time",
+            1,
+            ["bench-run", "--sequential"],
+        )
+        .quick(["bench-run", "--sequential", "--latency-ms", "50"])
+        .items(16),
+    ];
     for workers in [1, 2, 4, 8] {
         let w = workers.to_string();
-        let mut case = serde_json::json!({
-            "id": format!("pool-{workers}"),
-            "variant": "Rust, download_all (a bounded pool)",
-            "workers": workers,
-            "items": 16,
-            "run": ["bench-run", "--workers", w],
-            "quick_run": ["bench-run", "--workers", w, "--latency-ms", "50"],
-        });
+        let mut case = Case::run(
+            format!("pool-{workers}"),
+            "Rust, download_all (a bounded pool)",
+            workers,
+            ["bench-run", "--workers", &w],
+        )
+        .quick(["bench-run", "--workers", &w, "--latency-ms", "50"])
+        .items(16);
         if workers == 8 {
-            case["timeline"] = true.into();
+            case = case.with_timeline();
         }
         cases.push(case);
     }
     for threads in [1, 2, 4, 8] {
         let t = threads.to_string();
         let script = "lessons/13-io-bound/python/fetch.py";
-        cases.push(serde_json::json!({
-            "id": format!("py-{threads}"),
-            "variant": "Python, threads (urllib)",
-            "workers": threads,
-            "items": 16,
-            "python": [script, "--threads", t, "--server", exe],
-            "quick_python": [script, "--threads", t, "--server", exe, "--latency-ms", "50"],
-        }));
+        cases.push(
+            Case::python(
+                format!("py-{threads}"),
+                "Python, threads (urllib)",
+                threads,
+                [script, "--threads", &t, "--server", &exe],
+            )
+            .quick([
+                script,
+                "--threads",
+                &t,
+                "--server",
+                &exe,
+                "--latency-ms",
+                "50",
+            ])
+            .items(16),
+        );
     }
-    println!("{}", serde_json::Value::Array(cases));
+    bench::print_cases(&cases);
 }
 
 fn bench_run(
@@ -551,32 +564,32 @@ fn bench_run(
     let secs = start.elapsed().as_secs_f64();
     let sizes: Vec<(usize, u64)> = (0..files).map(|n| (n, size)).collect();
     let right = count_right(&server, &sizes, dir.path());
-    let mut result = serde_json::json!({
-        "seconds": secs,
-        "result": format!("{right}/{files} files right, {} at once", server.stats().requests_most),
-    });
+    let mut record = Record::new(secs).result(format!(
+        "{right}/{files} files right, {} at once",
+        server.stats().requests_most
+    ));
     if timeline {
         // The server's view: each request on the connection it came on. A worker keeps its
         // connection open for its next URL, so a lane is a worker's connection.
         let mut lanes = BTreeMap::new();
-        let bars: Vec<serde_json::Value> = server
+        let bars = server
             .requests()
             .iter()
             .map(|r| {
                 let next = lanes.len() + 1;
                 let lane = *lanes.entry(r.connection).or_insert(next);
                 let name = file_name_of(&server.url(&r.target)).unwrap_or_default();
-                serde_json::json!({
-                    "lane": format!("connection-{lane}"),
-                    "start_s": r.start.saturating_sub(began).as_secs_f64(),
-                    "end_s": r.end.saturating_sub(began).as_secs_f64(),
-                    "label": name,
-                })
+                Bar {
+                    lane: format!("connection-{lane}"),
+                    start_s: r.start.saturating_sub(began).as_secs_f64(),
+                    end_s: r.end.saturating_sub(began).as_secs_f64(),
+                    label: name,
+                }
             })
             .collect();
-        result["timeline"] = bars.into();
+        record = record.timeline(bars);
     }
-    println!("{result}");
+    record.print();
 }
 
 fn bench_serve(files: usize, latency_ms: u64, size: u64) {

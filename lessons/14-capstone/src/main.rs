@@ -6,6 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Bar, Case};
 use common::reference;
 use common::timing::{SpeedupTable, Stats, seconds};
 use common::workloads::{lecture_factor_numbers, lecture_prime_limits};
@@ -111,7 +112,7 @@ fn main() -> ExitCode {
             hardest_first,
         } => lanes(workers, hardest_first),
         Demo::BenchCases => {
-            println!("{}", bench_cases());
+            bench::print_cases(&bench_cases());
             Ok(())
         }
         Demo::BenchRun {
@@ -351,57 +352,36 @@ fn lanes(workers: usize, hardest: bool) -> Result {
     Ok(())
 }
 
-fn bench_cases() -> serde_json::Value {
+fn bench_cases() -> Vec<Case> {
     let mut cases = Vec::new();
-    let mut case = |id: &str, variant: &str, workers: usize, run: Vec<String>| {
-        let mut quick = run.clone();
-        quick.extend(["--count".to_string(), "60".to_string()]);
-        let mut c = serde_json::json!({
-            "id": id, "variant": variant, "workers": workers, "items": 300, "quick_items": 60,
-            "run": run, "quick_run": quick,
-        });
-        if id == "t4" {
-            c["timeline"] = true.into();
-        }
-        cases.push(c);
-    };
     let args = |what: &str, mode: &str, w: usize| -> Vec<String> {
-        [
-            "bench-run",
-            "--what",
-            what,
-            "--mode",
-            mode,
-            "--workers",
-            &w.to_string(),
-        ]
-        .map(String::from)
-        .to_vec()
+        let w = w.to_string();
+        ["bench-run", "--what", what, "--mode", mode, "--workers", &w]
+            .map(String::from)
+            .to_vec()
     };
-    case("serial", "Rust, threads", 1, args("factorize", "serial", 1));
+    let quick = |args: &[String], count: &str| [args, &["--count".into(), count.into()]].concat();
+    let mut factorize = |id: String, variant: &str, workers: usize, mode: &str| {
+        let run = args("factorize", mode, workers);
+        let mut case = Case::run(&id, variant, workers, &run)
+            .quick(quick(&run, "60"))
+            .items(300)
+            .quick_items(60);
+        if id == "t4" {
+            case = case.with_timeline();
+        }
+        cases.push(case);
+    };
+    factorize("serial".into(), "Rust, threads", 1, "serial");
     for w in [2, 4, 8] {
-        case(
-            &format!("t{w}"),
-            "Rust, threads",
-            w,
-            args("factorize", "threads", w),
-        );
+        factorize(format!("t{w}"), "Rust, threads", w, "threads");
     }
     for w in [1, 2, 4, 8] {
-        case(
-            &format!("p{w}"),
-            "Rust, processes",
-            w,
-            args("factorize", "processes", w),
-        );
+        factorize(format!("p{w}"), "Rust, processes", w, "processes");
     }
     for w in [1, 2, 4, 8] {
-        case(
-            &format!("chunks{w}"),
-            "Rust, threads, the lectures' fixed chunks",
-            w,
-            args("factorize", "chunks", w),
-        );
+        let variant = "Rust, threads, the lectures' fixed chunks";
+        factorize(format!("chunks{w}"), variant, w, "chunks");
     }
     // Python: the lectures' program, serial at one worker in the threads' series, one process
     // with the whole list at one worker in the processes' series.
@@ -413,12 +393,13 @@ fn bench_cases() -> serde_json::Value {
                 _ => (format!("py-{}{w}", &series[..1]), mode),
             };
             let w_arg = w.to_string();
-            cases.push(serde_json::json!({
-                "id": id, "variant": format!("Python, {series}"), "workers": w,
-                "items": 300, "quick_items": 60,
-                "python": [script, "--mode", mode, "--workers", w_arg],
-                "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "60"],
-            }));
+            let python = [script, "--mode", mode, "--workers", &w_arg];
+            cases.push(
+                Case::python(id, format!("Python, {series}"), w, python)
+                    .quick([&python[..], &["--count", "60"]].concat())
+                    .items(300)
+                    .quick_items(60),
+            );
         }
     }
     // The assignment: Rust on the whole range, Python on its smaller default range.
@@ -430,23 +411,33 @@ fn bench_cases() -> serde_json::Value {
     ];
     let script = "lessons/14-capstone/python/sum_primes.py";
     for (id, series, mode, w) in rows {
-        let w_arg = w.to_string();
         let run = args("primes", mode, w);
-        let mut quick = run.clone();
-        quick.extend(["--count".to_string(), "8".to_string()]);
-        cases.push(serde_json::json!({
-            "id": format!("sp-{id}"), "variant": format!("Rust, sum of primes, {series}"),
-            "workers": w, "items": 24, "quick_items": 8, "run": run, "quick_run": quick,
-        }));
-        cases.push(serde_json::json!({
-            "id": format!("py-sp-{id}"),
-            "variant": format!("Python, sum of primes (range ÷ 10), {series}"),
-            "workers": w, "items": 24, "quick_items": 8,
-            "python": [script, "--mode", mode, "--workers", w_arg],
-            "quick_python": [script, "--mode", mode, "--workers", w_arg, "--count", "8"],
-        }));
+        cases.push(
+            Case::run(
+                format!("sp-{id}"),
+                format!("Rust, sum of primes, {series}"),
+                w,
+                &run,
+            )
+            .quick(quick(&run, "8"))
+            .items(24)
+            .quick_items(8),
+        );
+        let w_arg = w.to_string();
+        let python = [script, "--mode", mode, "--workers", &w_arg];
+        cases.push(
+            Case::python(
+                format!("py-sp-{id}"),
+                format!("Python, sum of primes (range ÷ 10), {series}"),
+                w,
+                python,
+            )
+            .quick([&python[..], &["--count", "8"]].concat())
+            .items(24)
+            .quick_items(8),
+        );
     }
-    serde_json::Value::Array(cases)
+    cases
 }
 
 fn bench_run(
@@ -465,10 +456,7 @@ fn bench_run(
     let start = Instant::now();
     let answers = run(program, &problem, &numbers, mode, workers)?;
     let secs = start.elapsed().as_secs_f64();
-    let mut result = serde_json::json!({
-        "seconds": secs,
-        "result": verdict(&answers, &expected),
-    });
+    let mut record = bench::Record::new(secs).result(verdict(&answers, &expected));
     if timeline {
         // This run's lanes, then the same work in the lectures' fixed chunks, lane by lane
         // below: each from the start of its own run.
@@ -477,18 +465,18 @@ fn bench_run(
             let (records, start_ns, _) = probed(mode, workers, &numbers)?;
             for (name, lane) in lanes_of(&records) {
                 for r in lane {
-                    bars.push(serde_json::json!({
-                        "lane": format!("{prefix}, {name}"),
-                        "start_s": r.start_ns.saturating_sub(start_ns) as f64 / 1e9,
-                        "end_s": r.end_ns.saturating_sub(start_ns) as f64 / 1e9,
-                        "label": r.number.to_string(),
-                    }));
+                    bars.push(Bar {
+                        lane: format!("{prefix}, {name}"),
+                        start_s: r.start_ns.saturating_sub(start_ns) as f64 / 1e9,
+                        end_s: r.end_ns.saturating_sub(start_ns) as f64 / 1e9,
+                        label: r.number.to_string(),
+                    });
                 }
             }
         }
-        result["timeline"] = bars.into();
+        record = record.timeline(bars);
     }
-    println!("{result}");
+    record.print();
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use common::bench::{self, Bar, Case, Record};
 use common::mpirun::{self, Job};
 use common::workloads::{factorize_naive, lecture_factor_numbers};
 use lesson_15::mpi::collective::SystemOperation;
@@ -126,7 +127,7 @@ fn main() {
         } => {
             let numbers: Vec<u64> = lecture_factor_numbers().into_iter().take(count).collect();
             if let Some(run) = factorize(&world, &numbers, schedule) {
-                print_bench_record(&numbers, &run, timeline);
+                print_bench_record(&run, timeline);
             }
         }
         Demo::BenchCases => unreachable!("handled above"),
@@ -409,29 +410,29 @@ fn verdict(results: &[(u64, Vec<u64>)]) -> String {
 }
 
 /// The benchmark protocol's record: the work's time, a result to show, and the bars.
-fn print_bench_record(numbers: &[u64], run: &Run, timeline: bool) {
-    let mut record = serde_json::json!({
-        "seconds": run.seconds,
-        "result": verdict(&run.results),
-    });
+fn print_bench_record(run: &Run, timeline: bool) {
+    let mut record = Record::new(run.seconds).result(verdict(&run.results));
     if timeline {
-        record["timeline"] = run
-            .bars
-            .iter()
-            .map(|(rank, s, e, n)| {
-                serde_json::json!({"lane": format!("rank-{rank}"), "start_s": s, "end_s": e, "label": n.to_string()})
-            })
-            .collect();
+        record = record.timeline(
+            run.bars
+                .iter()
+                .map(|&(rank, start_s, end_s, n)| Bar {
+                    lane: format!("rank-{rank}"),
+                    start_s,
+                    end_s,
+                    label: n.to_string(),
+                })
+                .collect(),
+        );
     }
-    let _ = numbers;
-    println!("{record}");
+    record.print();
 }
 
 /// The rows of `cargo xtask bench lesson-15`: the lectures' 300 numbers on 1, 2 and 4 ranks,
 /// handed out by a master and dealt out in advance, beside the capstone's threads and processes
 /// on the same numbers (rows that lesson 14's solution demo runs).
 fn bench_cases() {
-    let mut rows = Vec::new();
+    let mut cases = Vec::new();
     for (id, variant, mode, workers) in [
         ("serial", "Rust threads (lesson 14)", "serial", 1),
         ("t2", "Rust threads (lesson 14)", "threads", 2),
@@ -440,6 +441,7 @@ fn bench_cases() {
         ("p2", "Rust processes (lesson 14)", "processes", 2),
         ("p4", "Rust processes (lesson 14)", "processes", 4),
     ] {
+        let w = workers.to_string();
         let run = [
             "bench-run",
             "--what",
@@ -447,16 +449,16 @@ fn bench_cases() {
             "--mode",
             mode,
             "--workers",
-            &workers.to_string(),
-        ]
-        .map(String::from)
-        .to_vec();
-        let mut quick_run = run.clone();
-        quick_run.extend(["--count".into(), "60".into()]);
-        rows.push(serde_json::json!({
-            "id": format!("capstone-{id}"), "variant": variant, "workers": workers, "items": 300,
-            "quick_items": 60, "lesson": "lesson-14", "run": run, "quick_run": quick_run,
-        }));
+            &w,
+        ];
+        let quick = [&run[..], &["--count", "60"]].concat();
+        cases.push(
+            Case::run(format!("capstone-{id}"), variant, workers, run)
+                .quick(quick)
+                .items(300)
+                .quick_items(60)
+                .by_lesson("lesson-14"),
+        );
     }
     for schedule in [Schedule::MasterWorker, Schedule::Scatter] {
         for ranks in [1, 2, 4] {
@@ -464,20 +466,18 @@ fn bench_cases() {
                 Schedule::MasterWorker => "MPI ranks, master hands out work",
                 Schedule::Scatter => "MPI ranks, equal chunks (scatter)",
             };
-            let mut row = serde_json::json!({
-                "id": format!("{}-{ranks}", schedule.flag()),
-                "variant": variant,
-                "workers": ranks,
-                "items": 300,
-                "quick_items": 60,
-                "run": ["bench-run", "--ranks", ranks.to_string(), "--schedule", schedule.flag()],
-                "quick_run": ["bench-run", "--ranks", ranks.to_string(), "--schedule", schedule.flag(), "--count", "60"],
-            });
+            let r = ranks.to_string();
+            let run = ["bench-run", "--ranks", &r, "--schedule", schedule.flag()];
+            let quick = [&run[..], &["--count", "60"]].concat();
+            let mut case = Case::run(format!("{}-{ranks}", schedule.flag()), variant, ranks, run)
+                .quick(quick)
+                .items(300)
+                .quick_items(60);
             if schedule == Schedule::MasterWorker && ranks == 4 {
-                row["timeline"] = true.into();
+                case = case.with_timeline();
             }
-            rows.push(row);
+            cases.push(case);
         }
     }
-    println!("{}", serde_json::Value::Array(rows));
+    bench::print_cases(&cases);
 }

@@ -1,21 +1,8 @@
 //! `cargo xtask bench <lesson> [--runs N] [--quick] [--no-python]`: the lesson's timing table,
 //! `bench.json` and charts, under `target/course/lesson-NN/`.
 //!
-//! The protocol between this runner and a lesson:
-//!
-//! - The solution's demo (built with the `grade` profile) answers the hidden subcommand
-//!   `bench-cases` with a JSON array of rows, in table order: `variant` (the series a row
-//!   belongs to), `workers`, and exactly one of `run` (arguments for the same demo) or `python`
-//!   (a script relative to the course root, then its arguments; run with `python3`, skipped with a
-//!   note when there is none); optionally `id`, `items` (work items per run: the table shows
-//!   items/s), `timeline` (true on at most one row: its timeline is drawn), `quick_run` /
-//!   `quick_python` / `quick_items` (used with `--quick`); `lesson` (another lesson's id: its
-//!   solution's demo runs the row's `run` instead, so that a lesson's rows can stand beside an
-//!   earlier lesson's, as lesson 15's MPI ranks beside lesson 14's threads and processes).
-//! - A case's program does the work once and prints, as its last line on stdout, a JSON object:
-//!   `seconds` (the work alone, measured inside the program), optionally `result` (shown in the
-//!   table, so that a wrong fast row is visible) and, when `--timeline` is appended to its
-//!   arguments, `timeline`: bars `{lane, start_s, end_s, label}` with times from the start.
+//! The protocol between this runner and a lesson's demo (`bench-cases`, `bench-run`) is
+//! `common::bench`: its `Case` is one row, its `Record` what one run prints last.
 //!
 //! Speedup and efficiency of a row are against the row of the same variant with one worker
 //! (by median); a variant without one gets none. Efficiency is speedup / workers.
@@ -27,89 +14,13 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use common::bench::{Case, Record};
 use common::plot::{self, Bar, Line};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::cargo;
 use crate::course::{Course, Lesson, Variant};
-
-/// One row to measure, as the lesson's `bench-cases` describes it.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Case {
-    #[serde(default)]
-    pub id: Option<String>,
-    pub variant: String,
-    pub workers: usize,
-    #[serde(default)]
-    pub run: Option<Vec<String>>,
-    #[serde(default)]
-    pub python: Option<Vec<String>>,
-    #[serde(default)]
-    pub items: Option<u64>,
-    #[serde(default)]
-    pub timeline: bool,
-    #[serde(default)]
-    pub quick_run: Option<Vec<String>>,
-    #[serde(default)]
-    pub quick_python: Option<Vec<String>>,
-    #[serde(default)]
-    pub quick_items: Option<u64>,
-    /// Another lesson whose solution's demo runs this row (its `run`), instead of this lesson's.
-    #[serde(default)]
-    pub lesson: Option<String>,
-}
-
-impl Case {
-    fn name(&self) -> String {
-        self.id
-            .clone()
-            .unwrap_or_else(|| format!("{} × {}", self.variant, self.workers))
-    }
-
-    /// The program to run: `(python?, arguments)`, for a full or a quick run.
-    fn command(&self, quick: bool) -> Option<(bool, Vec<String>)> {
-        let pick = |full: &Option<Vec<String>>, quick_args: &Option<Vec<String>>| {
-            if quick {
-                quick_args.clone().or_else(|| full.clone())
-            } else {
-                full.clone()
-            }
-        };
-        if let Some(args) = pick(&self.run, &self.quick_run) {
-            return Some((false, args));
-        }
-        pick(&self.python, &self.quick_python).map(|args| (true, args))
-    }
-
-    fn items(&self, quick: bool) -> Option<u64> {
-        if quick {
-            self.quick_items.or(self.items)
-        } else {
-            self.items
-        }
-    }
-}
-
-/// What one run of a case printed last.
-#[derive(Debug, Deserialize)]
-struct Outcome {
-    seconds: f64,
-    #[serde(default)]
-    result: Option<Value>,
-    #[serde(default)]
-    timeline: Vec<TimelineBar>,
-}
-
-#[derive(Debug, Deserialize)]
-struct TimelineBar {
-    lane: String,
-    start_s: f64,
-    end_s: f64,
-    #[serde(default)]
-    label: String,
-}
 
 /// A measured case: its times in seconds and its last result.
 #[derive(Debug, Clone)]
@@ -170,7 +81,7 @@ pub fn summarise(measured: &[Measured], quick: bool) -> Vec<Row> {
                 efficiency: None,
                 items_per_s: m
                     .case
-                    .items(quick)
+                    .items_per_run(quick)
                     .map(|items| items as f64 / median_s.max(1e-12)),
                 result: m.result.clone(),
             }
@@ -300,7 +211,7 @@ fn load_average() -> Option<f64> {
 }
 
 /// Runs one case once; the JSON object its program printed last.
-fn run_once(root: &Path, demo: &Path, python: bool, args: &[String]) -> Result<Outcome> {
+fn run_once(root: &Path, demo: &Path, python: bool, args: &[String]) -> Result<Record> {
     let mut command = if python {
         let mut c = Command::new("python3");
         c.args(args);
@@ -411,7 +322,7 @@ pub fn bench(
         bail!(
             "{} has no benchmark: its demo does not answer `bench-cases` (a lesson opts in by \
              giving its demo the hidden `bench-cases` and `bench-run` subcommands; see \
-             xtask/src/commands/bench.rs)",
+             common/src/bench.rs)",
             lesson.id
         );
     }
@@ -487,12 +398,9 @@ pub fn bench(
             if !*failed {
                 let (python, args) = m.case.command(quick).expect("checked above");
                 match run_once(root, &program_of(&m.case), python, &args) {
-                    Ok(outcome) => {
-                        m.seconds.push(outcome.seconds);
-                        m.result = outcome.result.map(|r| match r {
-                            Value::String(s) => s,
-                            other => other.to_string(),
-                        });
+                    Ok(record) => {
+                        m.seconds.push(record.seconds);
+                        m.result = record.result;
                     }
                     Err(error) => {
                         failures.push(format!("{}: {error:#}", m.case.name()));
@@ -512,17 +420,8 @@ pub fn bench(
         let (python, mut args) = case.command(quick).expect("checked above");
         args.push("--timeline".into());
         match run_once(root, &program_of(case), python, &args) {
-            Ok(outcome) if !outcome.timeline.is_empty() => {
-                let bars = outcome
-                    .timeline
-                    .into_iter()
-                    .map(|b| Bar {
-                        lane: b.lane,
-                        start_s: b.start_s,
-                        end_s: b.end_s,
-                        label: b.label,
-                    })
-                    .collect();
+            Ok(record) if !record.timeline.is_empty() => {
+                let bars = record.timeline;
                 let title = format!(
                     "{}: {}, {} workers, one bar per piece of work",
                     lesson.id, case.variant, case.workers
@@ -594,18 +493,15 @@ mod tests {
     use super::*;
 
     fn case(variant: &str, workers: usize, items: Option<u64>) -> Case {
-        Case {
-            id: Some(format!("{variant}-{workers}")),
-            variant: variant.into(),
+        let case = Case::run(
+            format!("{variant}-{workers}"),
+            variant,
             workers,
-            run: Some(vec!["bench-run".into()]),
-            python: None,
-            items,
-            timeline: false,
-            quick_run: None,
-            quick_python: None,
-            quick_items: items.map(|i| i / 10),
-            lesson: None,
+            ["bench-run"],
+        );
+        match items {
+            Some(items) => case.items(items).quick_items(items / 10),
+            None => case,
         }
     }
 
@@ -669,7 +565,7 @@ mod tests {
             ],
             false,
         );
-        let json: Value = serde_json::to_value(&rows).unwrap();
+        let json = serde_json::to_value(&rows).unwrap();
         let first = &json[0];
         for field in [
             "id",
@@ -730,7 +626,7 @@ mod tests {
             cases[0].command(true),
             Some((false, vec!["bench-run".into()]))
         );
-        assert_eq!(cases[1].items(true), Some(5));
+        assert_eq!(cases[1].items_per_run(true), Some(5));
         assert_eq!(cases[0].lesson, None);
     }
 
