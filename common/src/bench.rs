@@ -202,12 +202,30 @@ pub fn print_cases(cases: &[Case]) {
 pub struct Record {
     /// The time the work alone took.
     pub seconds: f64,
-    /// What the work found, shown in the table beside its time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What the work found, shown in the table beside its time. A program may print any JSON
+    /// value here (a Python script, a number): it is read back as text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "any_value_as_text"
+    )]
     pub result: Option<String>,
     /// One bar per piece of work, with times from the start of the run (with `--timeline`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Bar>,
+}
+
+/// A JSON string as itself, any other value (`42`, `[1, 2]`) as its JSON text.
+fn any_value_as_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(text)) => Some(text),
+            Some(other) => Some(other.to_string()),
+        },
+    )
 }
 
 impl Record {
@@ -298,5 +316,11 @@ mod tests {
         assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
         let bare: Record = serde_json::from_str(r#"{"seconds": 1.5}"#).unwrap();
         assert_eq!(bare, Record::new(1.5));
+        let number: Record = serde_json::from_str(r#"{"seconds": 1, "result": 333.5}"#).unwrap();
+        assert_eq!(
+            number.result.as_deref(),
+            Some("333.5"),
+            "any value, read as text"
+        );
     }
 }
